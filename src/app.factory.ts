@@ -1,0 +1,78 @@
+import { mkdirSync } from 'node:fs';
+import { Logger, type LoggerService } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
+import { AppModule } from './app.module.js';
+import { SigningKeysService } from './auth/signing-keys.service.js';
+import { TOOL_SCOPES } from './auth/scopes.js';
+import { ClientsService, type CreatedClient } from './clients/clients.service.js';
+import type { Clock } from './common/clock.js';
+import { requestIdFor } from './common/http/request-id.js';
+import { RouteTable } from './common/http/route-table.js';
+import { loadConfig, type AppConfig } from './config/app-config.js';
+import { resolveServerSecrets } from './config/local-secrets.js';
+import { prepareStore } from './database/prepare-store.js';
+import { PrismaService } from './database/prisma.service.js';
+import { seedDemoData } from './database/seed/seed-demo.js';
+import { setupOpenApi } from './openapi/openapi.setup.js';
+
+export const BODY_LIMIT_BYTES = 64 * 1024;
+
+export interface CreateAppOptions {
+  env?: NodeJS.ProcessEnv;
+  clock?: Clock;
+  logger?: LoggerService | false;
+}
+
+export interface CreatedApp {
+  app: NestFastifyApplication;
+  config: AppConfig;
+  /** Set only on the start that seeded the store: the demo client's one-time credentials. */
+  demoClient?: CreatedClient;
+}
+
+/** Builds a ready (initialised, not listening) Gatehouse: store migrated, demo data seeded, keys loaded. */
+export async function createApp(options: CreateAppOptions = {}): Promise<CreatedApp> {
+  const config = loadConfig(options.env ?? process.env);
+  const log = new Logger('Gatehouse');
+  if (config.database === 'sqlite') mkdirSync(config.dataDir, { recursive: true });
+  const secrets = resolveServerSecrets(config, (m) => log.warn(m));
+  const routes = new RouteTable();
+  const adapter = new FastifyAdapter({
+    bodyLimit: BODY_LIMIT_BYTES,
+    genReqId: requestIdFor,
+    requestIdHeader: false,
+    trustProxy: false,
+    maxParamLength: 256,
+    return503OnClosing: true,
+  });
+  const fastify = adapter.getInstance();
+  fastify.addHook('onRoute', (route) => routes.add(route.method, route.url));
+  fastify.addHook('onRequest', (request, reply, done) => {
+    void reply.header('x-request-id', request.id);
+    done();
+  });
+
+  const app = await NestFactory.create<NestFastifyApplication>(
+    AppModule.forRoot({ config, secrets, routes, ...(options.clock ? { clock: options.clock } : {}) }),
+    adapter,
+    { logger: options.logger ?? ['log', 'warn', 'error'], bufferLogs: false },
+  );
+  app.enableShutdownHooks();
+  if (config.corsOrigins.length > 0) app.enableCors({ origin: config.corsOrigins });
+
+  const prisma = app.get(PrismaService);
+  await prepareStore(prisma, config, (m) => log.log(m));
+  let demoClient: CreatedClient | undefined;
+  if (config.seedDemoData) {
+    const { seeded } = await seedDemoData(prisma);
+    if (seeded) {
+      demoClient = await app.get(ClientsService).create({ name: 'demo-agent', scopes: [...TOOL_SCOPES] });
+      log.log('seeded the demo data set and created the demo client');
+    }
+  }
+  await app.get(SigningKeysService).init();
+  setupOpenApi(app);
+  await app.init();
+  return { app, config, ...(demoClient ? { demoClient } : {}) };
+}

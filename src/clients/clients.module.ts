@@ -1,0 +1,18 @@
+import { Module } from '@nestjs/common';
+import { SERVER_SECRETS } from '../config/config.module.js';
+import type { ServerSecrets } from '../config/local-secrets.js';
+import { ClientsService } from './clients.service.js';
+import { CredentialHasher } from './credential-hasher.js';
+
+@Module({
+  providers: [
+    {
+      provide: CredentialHasher,
+      inject: [SERVER_SECRETS],
+      useFactory: (secrets: ServerSecrets) => new CredentialHasher(secrets.pepper),
+    },
+    ClientsService,
+  ],
+  exports: [ClientsService, CredentialHasher],
+})
+export class ClientsModule {}

@@ -1,0 +1,144 @@
+import { ArgumentsHost, Catch, ExceptionFilter, HttpException, Logger } from '@nestjs/common';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { ErrorCode } from './error-codes.js';
+import { GatehouseError } from './gatehouse.error.js';
+import { buildProblem, type ProblemBody } from './problem.js';
+import type { RouteTable } from '../http/route-table.js';
+import { OAuthError } from '../../auth/oauth.error.js';
+import { UpstreamError } from '../../connectors/ports/upstream.error.js';
+
+interface Classified {
+  error: GatehouseError;
+  unexpected?: unknown;
+}
+
+/**
+ * Turns every exception into RFC 9457 problem+json. Nothing from the original
+ * exception reaches the client except through a catalogued code, so stack
+ * traces, SQL and upstream internals never leak.
+ */
+@Catch()
+export class ProblemFilter implements ExceptionFilter {
+  private readonly logger = new Logger('ProblemFilter');
+
+  constructor(private readonly routes: RouteTable) {}
+
+  catch(exception: unknown, host: ArgumentsHost): void {
+    const ctx = host.switchToHttp();
+    const request = ctx.getRequest<FastifyRequest>();
+    const reply = ctx.getResponse<FastifyReply>();
+    if (exception instanceof OAuthError) {
+      sendOAuthError(reply, exception);
+      return;
+    }
+    const { error, unexpected } = this.classify(exception, request);
+    if (unexpected !== undefined) {
+      this.logger.error({ requestId: request.id, err: describe(unexpected) }, 'unhandled error');
+    }
+    sendProblem(reply, request.id, error);
+  }
+
+  private classify(exception: unknown, request: FastifyRequest): Classified {
+    if (exception instanceof GatehouseError) return { error: exception };
+    if (exception instanceof UpstreamError) {
+      return {
+        error: new GatehouseError('upstream_unavailable', {
+          detail: 'A company system did not answer in time.',
+          retryAfterSeconds: 30,
+        }),
+        unexpected: exception,
+      };
+    }
+    const status = statusOf(exception);
+    const fastifyCode = (exception as { code?: unknown } | null)?.code;
+    if (status === 404) {
+      const allowed = this.routes.allowedMethods(request.url);
+      if (allowed.length > 0 && !allowed.includes(request.method)) {
+        return {
+          error: new GatehouseError('method_not_allowed', {
+            detail: `${request.method} is not allowed here; use ${allowed.join(', ')}.`,
+            headers: { allow: allowed.join(', ') },
+          }),
+        };
+      }
+      return {
+        error: new GatehouseError('route_not_found', {
+          detail: `There is no endpoint ${request.method} ${request.url.split('?')[0] ?? ''}.`,
+        }),
+      };
+    }
+    if (exception instanceof SyntaxError || fastifyCode === 'FST_ERR_CTP_INVALID_JSON_BODY') {
+      return { error: new GatehouseError('malformed_json') };
+    }
+    if (fastifyCode === 'FST_ERR_CTP_EMPTY_JSON_BODY') {
+      return { error: new GatehouseError('malformed_json', { detail: 'The JSON body is empty.' }) };
+    }
+    const byStatus: Record<number, ErrorCode> = {
+      400: 'bad_request',
+      405: 'method_not_allowed',
+      413: 'payload_too_large',
+      415: 'unsupported_media_type',
+      429: 'rate_limited',
+      503: 'service_unavailable',
+    };
+    if (status !== undefined && byStatus[status]) {
+      const code = byStatus[status];
+      if (code === 'bad_request' && isBodyParseError(exception)) {
+        return { error: new GatehouseError('malformed_json') };
+      }
+      return { error: new GatehouseError(code) };
+    }
+    if (status !== undefined && status >= 400 && status < 500) {
+      return { error: new GatehouseError('bad_request') };
+    }
+    return { error: new GatehouseError('internal_error'), unexpected: exception };
+  }
+}
+
+export function sendProblem(reply: FastifyReply, requestId: string, error: GatehouseError): void {
+  const body: ProblemBody = buildProblem(error.code, requestId, error.options);
+  const headers: Record<string, string> = { ...(error.options.headers ?? {}) };
+  if (body.status === 401 && !headers['www-authenticate']) {
+    headers['www-authenticate'] =
+      error.code === 'invalid_token' ? 'Bearer error="invalid_token"' : 'Bearer';
+  }
+  if (error.options.retryAfterSeconds !== undefined) {
+    headers['retry-after'] = String(error.options.retryAfterSeconds);
+  }
+  void reply
+    .status(body.status)
+    .headers(headers)
+    .header('cache-control', 'no-store')
+    .type('application/problem+json')
+    .send(body);
+}
+
+/** The token endpoints answer in RFC 6749 §5.2's format, not problem+json. */
+function sendOAuthError(reply: FastifyReply, error: OAuthError): void {
+  if (error.basicChallenge) void reply.header('www-authenticate', 'Basic realm="gatehouse"');
+  void reply
+    .status(error.status)
+    .header('cache-control', 'no-store')
+    .header('pragma', 'no-cache')
+    .type('application/json')
+    .send({ error: error.error, error_description: error.description });
+}
+
+function statusOf(exception: unknown): number | undefined {
+  if (exception instanceof HttpException) return exception.getStatus();
+  const candidate = (exception as { statusCode?: unknown; status?: unknown } | null) ?? {};
+  const status = candidate.statusCode ?? candidate.status;
+  return typeof status === 'number' ? status : undefined;
+}
+
+function isBodyParseError(exception: unknown): boolean {
+  const message = exception instanceof Error ? exception.message : '';
+  return /JSON|Unexpected token|Unexpected end/i.test(message);
+}
+
+function describe(exception: unknown): Record<string, unknown> {
+  if (exception instanceof Error) {
+    return { type: exception.name, message: exception.message, stack: exception.stack };
+  }
+  return { value: String(exception) };
+}

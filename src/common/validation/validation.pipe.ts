@@ -1,0 +1,35 @@
+import { ValidationPipe, type ValidationError } from '@nestjs/common';
+import { GatehouseError, type FieldError } from '../errors/gatehouse.error.js';
+
+/** Flattens class-validator's tree into `{field, message}` pairs with dotted paths. */
+export function flattenValidationErrors(errors: ValidationError[], parent = ''): FieldError[] {
+  return errors.flatMap((e) => {
+    const field = parent ? `${parent}.${e.property}` : e.property;
+    const own = Object.values(e.constraints ?? {}).map((message) => ({
+      field,
+      message: message.replace(/^property (\S+) should not exist$/, 'is not a known field'),
+    }));
+    return [...own, ...flattenValidationErrors(e.children ?? [], field)];
+  });
+}
+
+/**
+ * Validation for every route: unknown fields are rejected, values are
+ * converted to the DTO's declared types only where the DTO says so.
+ */
+export function createValidationPipe(): ValidationPipe {
+  return new ValidationPipe({
+    whitelist: true,
+    forbidNonWhitelisted: true,
+    forbidUnknownValues: true,
+    transform: true,
+    transformOptions: { enableImplicitConversion: false },
+    validationError: { target: false, value: false },
+    stopAtFirstError: false,
+    exceptionFactory: (errors) =>
+      new GatehouseError('validation_failed', {
+        detail: 'One or more fields are invalid.',
+        errors: flattenValidationErrors(errors),
+      }),
+  });
+}

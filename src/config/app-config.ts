@@ -1,0 +1,163 @@
+import path from 'node:path';
+import { plainToInstance, Transform, Type } from 'class-transformer';
+import {
+  IsBoolean,
+  IsIn,
+  IsInt,
+  IsOptional,
+  IsString,
+  Matches,
+  Max,
+  Min,
+  MinLength,
+  validateSync,
+} from 'class-validator';
+
+const toBool = ({ value }: { value: unknown }): unknown =>
+  typeof value === 'string' ? ['1', 'true', 'yes', 'on'].includes(value.toLowerCase()) : value;
+
+/** The environment Gatehouse reads, validated once at boot. `.env.example` documents each. */
+export class EnvironmentVariables {
+  @IsOptional() @Type(() => Number) @IsInt() @Min(0) @Max(65535)
+  PORT = 3000;
+
+  @IsOptional() @IsString()
+  HOST = '127.0.0.1';
+
+  @IsOptional() @Matches(/^(file:.+|postgres(ql)?:\/\/.+)$/, {
+    message: 'DATABASE_URL must start with file: (SQLite) or postgresql:// (PostgreSQL)',
+  })
+  DATABASE_URL = 'file:./data/gatehouse.db';
+
+  @IsOptional() @IsString()
+  GATEHOUSE_DATA_DIR?: string;
+
+  @IsOptional() @IsString() @MinLength(1)
+  TOKEN_ISSUER?: string;
+
+  @IsOptional() @IsString() @MinLength(1)
+  TOKEN_AUDIENCE = 'gatehouse';
+
+  @IsOptional() @Type(() => Number) @IsInt() @Min(30) @Max(3600)
+  TOKEN_TTL_SECONDS = 300;
+
+  @IsOptional() @Type(() => Number) @IsInt() @Min(0) @Max(300)
+  TOKEN_CLOCK_TOLERANCE_SECONDS = 30;
+
+  @IsOptional() @Matches(/^[A-Za-z0-9+/_=-]{43,}$/, {
+    message: 'GATEHOUSE_PEPPER must be at least 32 random bytes, base64 encoded',
+  })
+  GATEHOUSE_PEPPER?: string;
+
+  @IsOptional() @Matches(/^[A-Za-z0-9+/_=-]{43,44}$/, {
+    message: 'GATEHOUSE_KEY_ENCRYPTION_KEY must be exactly 32 random bytes, base64 encoded',
+  })
+  GATEHOUSE_KEY_ENCRYPTION_KEY?: string;
+
+  @IsOptional() @Type(() => Number) @IsInt() @Min(0) @Max(5000)
+  CLIENT_CACHE_TTL_MS = 2000;
+
+  @IsOptional() @Type(() => Number) @IsInt() @Min(0) @Max(60000)
+  OUTBOX_POLL_MS = 500;
+
+  @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(100)
+  OUTBOX_MAX_ATTEMPTS = 10;
+
+  @IsOptional() @Transform(toBool) @IsBoolean()
+  OUTBOX_ENABLED = true;
+
+  @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(720)
+  IDEMPOTENCY_TTL_HOURS = 24;
+
+  @IsOptional() @IsIn(['round_robin', 'region', 'product_line'])
+  LEAD_ASSIGNMENT = 'round_robin';
+
+  @IsOptional() @IsString()
+  CORS_ORIGINS?: string;
+
+  @IsOptional() @IsIn(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
+  LOG_LEVEL = 'info';
+
+  @IsOptional() @Transform(toBool) @IsBoolean()
+  SEED_DEMO_DATA = true;
+}
+
+export interface AppConfig {
+  port: number;
+  host: string;
+  databaseUrl: string;
+  database: 'sqlite' | 'postgresql';
+  dataDir: string;
+  token: { issuer: string; audience: string; ttlSeconds: number; clockToleranceSeconds: number };
+  pepper?: string;
+  keyEncryptionKey?: string;
+  clientCacheTtlMs: number;
+  outbox: { enabled: boolean; pollMs: number; maxAttempts: number };
+  idempotencyTtlHours: number;
+  leadAssignment: 'round_robin' | 'region' | 'product_line';
+  corsOrigins: string[];
+  logLevel: string;
+  seedDemoData: boolean;
+}
+
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+}
+
+/** Reads and validates the environment; throws a ConfigError listing every bad variable. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
+  const defined = Object.fromEntries(
+    Object.entries(env).filter(([, v]) => v !== undefined && v !== ''),
+  );
+  const vars = plainToInstance(EnvironmentVariables, defined, { exposeDefaultValues: true });
+  const errors = validateSync(vars, { skipMissingProperties: false });
+  if (errors.length > 0) {
+    const lines = errors.flatMap((e) =>
+      Object.values(e.constraints ?? {}).map((m) => `  - ${e.property}: ${m}`),
+    );
+    throw new ConfigError(`Invalid configuration:\n${lines.join('\n')}`);
+  }
+  const database = vars.DATABASE_URL.startsWith('file:') ? 'sqlite' : 'postgresql';
+  const dataDir =
+    vars.GATEHOUSE_DATA_DIR ??
+    (database === 'sqlite'
+      ? path.dirname(path.resolve(vars.DATABASE_URL.slice('file:'.length)))
+      : path.resolve('data'));
+  return {
+    port: vars.PORT,
+    host: vars.HOST,
+    databaseUrl: vars.DATABASE_URL,
+    database,
+    dataDir,
+    token: {
+      issuer: vars.TOKEN_ISSUER ?? `http://${hostForUrl(vars.HOST)}:${vars.PORT}`,
+      audience: vars.TOKEN_AUDIENCE,
+      ttlSeconds: vars.TOKEN_TTL_SECONDS,
+      clockToleranceSeconds: vars.TOKEN_CLOCK_TOLERANCE_SECONDS,
+    },
+    pepper: vars.GATEHOUSE_PEPPER,
+    keyEncryptionKey: vars.GATEHOUSE_KEY_ENCRYPTION_KEY,
+    clientCacheTtlMs: vars.CLIENT_CACHE_TTL_MS,
+    outbox: {
+      enabled: vars.OUTBOX_ENABLED,
+      pollMs: vars.OUTBOX_POLL_MS,
+      maxAttempts: vars.OUTBOX_MAX_ATTEMPTS,
+    },
+    idempotencyTtlHours: vars.IDEMPOTENCY_TTL_HOURS,
+    leadAssignment: vars.LEAD_ASSIGNMENT as AppConfig['leadAssignment'],
+    corsOrigins: (vars.CORS_ORIGINS ?? '')
+      .split(',')
+      .map((o) => o.trim())
+      .filter(Boolean),
+    logLevel: vars.LOG_LEVEL,
+    seedDemoData: vars.SEED_DEMO_DATA,
+  };
+}
+
+function hostForUrl(host: string): string {
+  if (host === '0.0.0.0' || host === '::') return 'localhost';
+  return host.includes(':') ? `[${host}]` : host;
+}
+
+/** Injection token for the validated configuration. */
+export const APP_CONFIG = Symbol('APP_CONFIG');

@@ -1,0 +1,40 @@
+export interface Money {
+  amount: number;
+  currency: string;
+}
+
+export interface ProductSummary {
+  sku: string;
+  name: string;
+  unit: string;
+  productLine: string;
+  listPrice: Money;
+  totalAvailable: number;
+}
+
+export interface WarehouseStock {
+  warehouseCode: string;
+  warehouseName: string;
+  region: string;
+  onHand: number;
+  reserved: number;
+  available: number;
+  updatedAt: Date;
+}
+
+export interface StockReport {
+  sku: string;
+  name: string;
+  unit: string;
+  warehouses: WarehouseStock[];
+  asOf: Date;
+}
+
+/** Read-only product and stock data from the ERP. */
+export abstract class InventoryPort {
+  /** Accent-insensitive search over product names and SKUs. */
+  abstract searchProducts(terms: string[], limit: number): Promise<ProductSummary[]>;
+  /** Null when the SKU does not exist. `warehouseCode` narrows to one warehouse. */
+  abstract getStock(sku: string, warehouseCode?: string): Promise<StockReport | null>;
+  abstract warehouseExists(code: string): Promise<boolean>;
+}
