@@ -12,5 +12,5 @@ export default defineConfig({
   engine: 'js',
   schema: path.join('prisma', 'sqlite'),
   migrations: { path: path.join('prisma', 'sqlite', 'migrations') },
-  adapter: async () => new PrismaBetterSQLite3({ url: databaseUrl }),
+  adapter: async () => new PrismaBetterSQLite3({ url: databaseUrl, timeout: 10_000 }),
 });

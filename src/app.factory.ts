@@ -37,13 +37,14 @@ export async function createApp(options: CreateAppOptions = {}): Promise<Created
   const log = new Logger('Gatehouse');
   if (config.database === 'sqlite') mkdirSync(config.dataDir, { recursive: true });
   const secrets = resolveServerSecrets(config, (m) => log.warn(m));
+  await prepareStore(config, (m) => log.log(m));
   const routes = new RouteTable();
   const adapter = new FastifyAdapter({
     bodyLimit: BODY_LIMIT_BYTES,
     genReqId: requestIdFor,
     requestIdHeader: false,
     trustProxy: false,
-    maxParamLength: 256,
+    routerOptions: { maxParamLength: 256 },
     return503OnClosing: true,
   });
   const fastify = adapter.getInstance();
@@ -54,7 +55,12 @@ export async function createApp(options: CreateAppOptions = {}): Promise<Created
   });
 
   const app = await NestFactory.create<NestFastifyApplication>(
-    AppModule.forRoot({ config, secrets, routes, ...(options.clock ? { clock: options.clock } : {}) }),
+    AppModule.forRoot({
+      config,
+      secrets,
+      routes,
+      ...(options.clock ? { clock: options.clock } : {}),
+    }),
     adapter,
     { logger: options.logger ?? ['log', 'warn', 'error'], bufferLogs: false },
   );
@@ -62,12 +68,13 @@ export async function createApp(options: CreateAppOptions = {}): Promise<Created
   if (config.corsOrigins.length > 0) app.enableCors({ origin: config.corsOrigins });
 
   const prisma = app.get(PrismaService);
-  await prepareStore(prisma, config, (m) => log.log(m));
   let demoClient: CreatedClient | undefined;
   if (config.seedDemoData) {
     const { seeded } = await seedDemoData(prisma);
     if (seeded) {
-      demoClient = await app.get(ClientsService).create({ name: 'demo-agent', scopes: [...TOOL_SCOPES] });
+      demoClient = await app
+        .get(ClientsService)
+        .create({ name: 'demo-agent', scopes: [...TOOL_SCOPES] });
       log.log('seeded the demo data set and created the demo client');
     }
   }

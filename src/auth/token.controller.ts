@@ -35,7 +35,11 @@ export class TokenController {
   @ApiConsumes('application/x-www-form-urlencoded', 'application/json')
   @ApiBody({ type: TokenRequestDto })
   @ApiResponse({ status: 200, type: TokenResponseDto })
-  @ApiResponse({ status: 400, type: OAuthErrorDto, description: 'invalid_request, unsupported_grant_type or invalid_scope' })
+  @ApiResponse({
+    status: 400,
+    type: OAuthErrorDto,
+    description: 'invalid_request, unsupported_grant_type or invalid_scope',
+  })
   @ApiResponse({ status: 401, type: OAuthErrorDto, description: 'invalid_client' })
   async token(
     @Body() body: Record<string, unknown> | undefined,
@@ -82,7 +86,8 @@ function readCredentials(
   const bodySecret = single(form, 'client_secret');
   if (authorization) {
     const match = /^Basic ([A-Za-z0-9+/]+=*)$/i.exec(authorization.trim());
-    if (!match?.[1]) throw new OAuthError('invalid_client', 'unsupported client authentication', true);
+    if (!match?.[1])
+      throw new OAuthError('invalid_client', 'unsupported client authentication', true);
     if (bodyId !== undefined || bodySecret !== undefined) {
       throw new OAuthError('invalid_request', 'use one client authentication method, not two');
     }
@@ -115,7 +120,10 @@ function grantedScopes(requested: string | undefined, allowed: readonly Scope[])
   const asked = [...new Set(requested.trim().split(/ +/))];
   const refused = asked.filter((s) => !isScope(s) || !allowed.includes(s));
   if (refused.length > 0) {
-    throw new OAuthError('invalid_scope', `scope not allowed for this client: ${refused.join(' ')}`);
+    throw new OAuthError(
+      'invalid_scope',
+      `scope not allowed for this client: ${refused.join(' ')}`,
+    );
   }
   return asked as Scope[];
 }

@@ -4,13 +4,18 @@ export class TokenRequestDto {
   @ApiProperty({ description: 'Must be "client_credentials".', example: 'client_credentials' })
   grant_type!: string;
 
-  @ApiPropertyOptional({ description: 'Space-separated scopes; a subset of the client\'s. Omit for all of them.', example: 'inventory:read orders:read' })
+  @ApiPropertyOptional({
+    description: "Space-separated scopes; a subset of the client's. Omit for all of them.",
+    example: 'inventory:read orders:read',
+  })
   scope?: string;
 
   @ApiPropertyOptional({ description: 'Client id, when not sent with HTTP Basic authentication.' })
   client_id?: string;
 
-  @ApiPropertyOptional({ description: 'Client secret, when not sent with HTTP Basic authentication.' })
+  @ApiPropertyOptional({
+    description: 'Client secret, when not sent with HTTP Basic authentication.',
+  })
   client_secret?: string;
 }
 
@@ -24,12 +29,24 @@ export class TokenResponseDto {
   @ApiProperty({ description: 'Lifetime in seconds.', example: 300 })
   expires_in!: number;
 
-  @ApiProperty({ description: 'The scopes granted, space separated.', example: 'inventory:read orders:read' })
+  @ApiProperty({
+    description: 'The scopes granted, space separated.',
+    example: 'inventory:read orders:read',
+  })
   scope!: string;
 }
 
 export class OAuthErrorDto {
-  @ApiProperty({ enum: ['invalid_request', 'invalid_client', 'invalid_grant', 'unauthorized_client', 'unsupported_grant_type', 'invalid_scope'] })
+  @ApiProperty({
+    enum: [
+      'invalid_request',
+      'invalid_client',
+      'invalid_grant',
+      'unauthorized_client',
+      'unsupported_grant_type',
+      'invalid_scope',
+    ],
+  })
   error!: string;
 
   @ApiPropertyOptional()

@@ -1,6 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
-import { SignJWT, jwtVerify, errors as joseErrors, type JWTPayload, type JWTHeaderParameters } from 'jose';
+import {
+  SignJWT,
+  jwtVerify,
+  errors as joseErrors,
+  type JWTPayload,
+  type JWTHeaderParameters,
+} from 'jose';
 import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
 import { Clock } from '../common/clock.js';
 import { GatehouseError } from '../common/errors/gatehouse.error.js';

@@ -18,67 +18,111 @@ const toBool = ({ value }: { value: unknown }): unknown =>
 
 /** The environment Gatehouse reads, validated once at boot. `.env.example` documents each. */
 export class EnvironmentVariables {
-  @IsOptional() @Type(() => Number) @IsInt() @Min(0) @Max(65535)
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(0)
+  @Max(65535)
   PORT = 3000;
 
-  @IsOptional() @IsString()
+  @IsOptional()
+  @IsString()
   HOST = '127.0.0.1';
 
-  @IsOptional() @Matches(/^(file:.+|postgres(ql)?:\/\/.+)$/, {
+  @IsOptional()
+  @Matches(/^(file:.+|postgres(ql)?:\/\/.+)$/, {
     message: 'DATABASE_URL must start with file: (SQLite) or postgresql:// (PostgreSQL)',
   })
   DATABASE_URL = 'file:./data/gatehouse.db';
 
-  @IsOptional() @IsString()
+  @IsOptional()
+  @IsString()
   GATEHOUSE_DATA_DIR?: string;
 
-  @IsOptional() @IsString() @MinLength(1)
+  @IsOptional()
+  @IsString()
+  @MinLength(1)
   TOKEN_ISSUER?: string;
 
-  @IsOptional() @IsString() @MinLength(1)
+  @IsOptional()
+  @IsString()
+  @MinLength(1)
   TOKEN_AUDIENCE = 'gatehouse';
 
-  @IsOptional() @Type(() => Number) @IsInt() @Min(30) @Max(3600)
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(30)
+  @Max(3600)
   TOKEN_TTL_SECONDS = 300;
 
-  @IsOptional() @Type(() => Number) @IsInt() @Min(0) @Max(300)
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(0)
+  @Max(300)
   TOKEN_CLOCK_TOLERANCE_SECONDS = 30;
 
-  @IsOptional() @Matches(/^[A-Za-z0-9+/_=-]{43,}$/, {
+  @IsOptional()
+  @Matches(/^[A-Za-z0-9+/_=-]{43,}$/, {
     message: 'GATEHOUSE_PEPPER must be at least 32 random bytes, base64 encoded',
   })
   GATEHOUSE_PEPPER?: string;
 
-  @IsOptional() @Matches(/^[A-Za-z0-9+/_=-]{43,44}$/, {
+  @IsOptional()
+  @Matches(/^[A-Za-z0-9+/_=-]{43,44}$/, {
     message: 'GATEHOUSE_KEY_ENCRYPTION_KEY must be exactly 32 random bytes, base64 encoded',
   })
   GATEHOUSE_KEY_ENCRYPTION_KEY?: string;
 
-  @IsOptional() @Type(() => Number) @IsInt() @Min(0) @Max(5000)
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(0)
+  @Max(5000)
   CLIENT_CACHE_TTL_MS = 2000;
 
-  @IsOptional() @Type(() => Number) @IsInt() @Min(0) @Max(60000)
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(0)
+  @Max(60000)
   OUTBOX_POLL_MS = 500;
 
-  @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(100)
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(100)
   OUTBOX_MAX_ATTEMPTS = 10;
 
-  @IsOptional() @Transform(toBool) @IsBoolean()
+  @IsOptional()
+  @Transform(toBool)
+  @IsBoolean()
   OUTBOX_ENABLED = true;
 
-  @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(720)
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(720)
   IDEMPOTENCY_TTL_HOURS = 24;
 
-  @IsOptional() @IsIn(['round_robin', 'region', 'product_line'])
+  @IsOptional()
+  @IsIn(['round_robin', 'region', 'product_line'])
   LEAD_ASSIGNMENT = 'round_robin';
 
-  @IsOptional() @IsString()
+  @IsOptional()
+  @IsString()
   CORS_ORIGINS?: string;
 
-  @IsOptional() @IsIn(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
+  @IsOptional()
+  @IsIn(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
   LOG_LEVEL = 'info';
 
-  @IsOptional() @Transform(toBool) @IsBoolean()
+  @IsOptional()
+  @Transform(toBool)
+  @IsBoolean()
   SEED_DEMO_DATA = true;
 }
 

@@ -9,7 +9,12 @@ const run = promisify(execFile);
 const projectRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 
 export function migrationsDir(config: Pick<AppConfig, 'database'>): string {
-  return path.join(projectRoot, 'prisma', config.database === 'sqlite' ? 'sqlite' : 'postgres', 'migrations');
+  return path.join(
+    projectRoot,
+    'prisma',
+    config.database === 'sqlite' ? 'sqlite' : 'postgres',
+    'migrations',
+  );
 }
 
 export function listMigrations(config: Pick<AppConfig, 'database'>): string[] {
@@ -23,7 +28,10 @@ export function listMigrations(config: Pick<AppConfig, 'database'>): string[] {
  * Applies pending migrations with the Prisma CLI (`migrate deploy`, JS engine).
  * `appliedNames` lets the caller skip the CLI when nothing is pending.
  */
-export async function applyMigrations(config: AppConfig, appliedNames: Set<string>): Promise<string[]> {
+export async function applyMigrations(
+  config: AppConfig,
+  appliedNames: Set<string>,
+): Promise<string[]> {
   const pending = listMigrations(config).filter((m) => !appliedNames.has(m));
   if (pending.length === 0) return [];
   if (config.database === 'sqlite') mkdirSync(config.dataDir, { recursive: true });

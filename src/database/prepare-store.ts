@@ -1,26 +1,40 @@
-import type { PrismaClient } from '../generated/sqlite/client.js';
+import Database from 'better-sqlite3';
 import type { AppConfig } from '../config/app-config.js';
 import { applyMigrations } from './migrations.js';
-import { prepareSqlite } from './prisma.service.js';
 
-async function appliedMigrations(prisma: PrismaClient): Promise<Set<string>> {
-  try {
-    const rows = await prisma.$queryRawUnsafe<{ migration_name: string }[]>(
-      'SELECT migration_name FROM _prisma_migrations WHERE finished_at IS NOT NULL',
-    );
-    return new Set(rows.map((r) => r.migration_name));
-  } catch {
-    return new Set();
-  }
+function sqlitePath(config: AppConfig): string {
+  return config.databaseUrl.slice('file:'.length);
 }
 
-/** Brings the store to the current schema. Safe to run on every start. */
+/**
+ * Brings the store to the current schema before any long-lived connection is
+ * opened (the migration CLI needs the write lock). Safe to run on every start.
+ */
 export async function prepareStore(
-  prisma: PrismaClient,
   config: AppConfig,
   log: (message: string) => void,
 ): Promise<void> {
-  if (config.database === 'sqlite') await prepareSqlite(prisma);
-  const applied = await applyMigrations(config, await appliedMigrations(prisma));
-  if (applied.length > 0) log(`applied migrations: ${applied.join(', ')}`);
+  const applied = new Set<string>();
+  if (config.database === 'sqlite') {
+    const db = new Database(sqlitePath(config), { timeout: 10_000 });
+    try {
+      // WAL is a property of the file: set once, readers then never block the writer.
+      db.pragma('journal_mode = WAL');
+      const table = db
+        .prepare(
+          "SELECT name FROM sqlite_master WHERE type = 'table' AND name = '_prisma_migrations'",
+        )
+        .get();
+      if (table) {
+        const rows = db
+          .prepare('SELECT migration_name FROM _prisma_migrations WHERE finished_at IS NOT NULL')
+          .all() as { migration_name: string }[];
+        for (const r of rows) applied.add(r.migration_name);
+      }
+    } finally {
+      db.close();
+    }
+  }
+  const done = await applyMigrations(config, applied);
+  if (done.length > 0) log(`applied migrations: ${done.join(', ')}`);
 }

@@ -23,14 +23,9 @@ export class PrismaService extends PrismaClient implements OnModuleDestroy {
 
 export function createAdapter(config: Pick<AppConfig, 'database' | 'databaseUrl'>) {
   if (config.database !== 'sqlite') {
-    throw new Error('PostgreSQL storage is not available in this build yet; use a file: DATABASE_URL');
+    throw new Error(
+      'PostgreSQL storage is not available in this build yet; use a file: DATABASE_URL',
+    );
   }
   return new SerializedSqliteAdapterFactory(config.databaseUrl);
-}
-
-/** Pragmas that must be set on every new SQLite connection. */
-export async function prepareSqlite(prisma: PrismaClient): Promise<void> {
-  // WAL lets readers run beside the one writer; the busy timeout is set on the driver.
-  await prisma.$queryRawUnsafe('PRAGMA journal_mode = WAL');
-  await prisma.$queryRawUnsafe('PRAGMA foreign_keys = ON');
 }

@@ -82,6 +82,8 @@ export class SerializedSqliteAdapterFactory implements SqlDriverAdapterFactory {
   }
 
   async connect(): Promise<SqlDriverAdapter> {
-    return new SerializedSqliteAdapter(await this.#inner.connect());
+    const inner = await this.#inner.connect();
+    await inner.executeScript('PRAGMA foreign_keys = ON;');
+    return new SerializedSqliteAdapter(inner);
   }
 }

@@ -7,7 +7,8 @@ export const ERROR_CATALOG = {
     status: 400,
     title: 'The request is not valid',
     retryable: false,
-    agentHint: 'Fix the fields listed in "errors" and call the tool again; do not guess values the customer did not give.',
+    agentHint:
+      'Fix the fields listed in "errors" and call the tool again; do not guess values the customer did not give.',
   },
   malformed_json: {
     status: 400,
@@ -25,25 +26,29 @@ export const ERROR_CATALOG = {
     status: 400,
     title: 'An Idempotency-Key header is required',
     retryable: false,
-    agentHint: 'Send a unique Idempotency-Key header (for example a UUID) with every write, and reuse it only to retry the same call.',
+    agentHint:
+      'Send a unique Idempotency-Key header (for example a UUID) with every write, and reuse it only to retry the same call.',
   },
   missing_credentials: {
     status: 401,
     title: 'Authentication is required',
     retryable: false,
-    agentHint: 'Obtain an access token from /oauth/token or use your API key, then call again with "Authorization: Bearer <token>".',
+    agentHint:
+      'Obtain an access token from /oauth/token or use your API key, then call again with "Authorization: Bearer <token>".',
   },
   invalid_token: {
     status: 401,
     title: 'The access token is not valid',
     retryable: false,
-    agentHint: 'Request a new access token from /oauth/token and retry once; if it fails again, tell the user the assistant is not authorised and offer a human.',
+    agentHint:
+      'Request a new access token from /oauth/token and retry once; if it fails again, tell the user the assistant is not authorised and offer a human.',
   },
   insufficient_scope: {
     status: 403,
     title: 'This credential may not use this tool',
     retryable: false,
-    agentHint: 'This tool is not available to you. Do not retry; tell the customer you cannot do this and offer to hand over to a human colleague.',
+    agentHint:
+      'This tool is not available to you. Do not retry; tell the customer you cannot do this and offer to hand over to a human colleague.',
   },
   route_not_found: {
     status: 404,
@@ -55,13 +60,15 @@ export const ERROR_CATALOG = {
     status: 404,
     title: 'Product not found',
     retryable: false,
-    agentHint: 'Ask the customer to confirm the product, or use search_products to find the right SKU.',
+    agentHint:
+      'Ask the customer to confirm the product, or use search_products to find the right SKU.',
   },
   order_not_found: {
     status: 404,
     title: 'Order not found',
     retryable: false,
-    agentHint: 'Ask the customer to check the order number; it looks like SO-2026-000123. If the customer is sure, offer a human handoff.',
+    agentHint:
+      'Ask the customer to check the order number; it looks like SO-2026-000123. If the customer is sure, offer a human handoff.',
   },
   internal_request_not_found: {
     status: 404,
@@ -103,25 +110,29 @@ export const ERROR_CATALOG = {
     status: 422,
     title: 'This Idempotency-Key was already used for a different request',
     retryable: false,
-    agentHint: 'Use a new Idempotency-Key for a new request; reuse a key only to retry exactly the same call.',
+    agentHint:
+      'Use a new Idempotency-Key for a new request; reuse a key only to retry exactly the same call.',
   },
   rate_limited: {
     status: 429,
     title: 'Too many requests',
     retryable: true,
-    agentHint: 'Wait for retryAfterSeconds before calling again, and tell the customer you need a moment.',
+    agentHint:
+      'Wait for retryAfterSeconds before calling again, and tell the customer you need a moment.',
   },
   internal_error: {
     status: 500,
     title: 'Internal error',
     retryable: true,
-    agentHint: 'Apologise, retry once later, and offer the customer a human colleague if it fails again.',
+    agentHint:
+      'Apologise, retry once later, and offer the customer a human colleague if it fails again.',
   },
   upstream_unavailable: {
     status: 503,
     title: 'A core system is unavailable',
     retryable: true,
-    agentHint: 'The company system is not answering. Apologise, do not guess the answer, and offer to hand the conversation to a human with request_human_handoff.',
+    agentHint:
+      'The company system is not answering. Apologise, do not guess the answer, and offer to hand the conversation to a human with request_human_handoff.',
   },
   service_unavailable: {
     status: 503,

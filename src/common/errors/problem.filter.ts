@@ -3,7 +3,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { ErrorCode } from './error-codes.js';
 import { GatehouseError } from './gatehouse.error.js';
 import { buildProblem, type ProblemBody } from './problem.js';
-import type { RouteTable } from '../http/route-table.js';
+import { RouteTable } from '../http/route-table.js';
 import { OAuthError } from '../../auth/oauth.error.js';
 import { UpstreamError } from '../../connectors/ports/upstream.error.js';
 

@@ -18,7 +18,12 @@ export interface ProblemBody {
 export function buildProblem(
   code: ErrorCode,
   requestId: string,
-  extra: { detail?: string; agentHint?: string; errors?: FieldError[]; retryAfterSeconds?: number } = {},
+  extra: {
+    detail?: string;
+    agentHint?: string;
+    errors?: FieldError[];
+    retryAfterSeconds?: number;
+  } = {},
 ): ProblemBody {
   const def = ERROR_CATALOG[code];
   return {
@@ -29,7 +34,9 @@ export function buildProblem(
     instance: requestId,
     code,
     retryable: def.retryable,
-    ...(extra.retryAfterSeconds !== undefined ? { retryAfterSeconds: extra.retryAfterSeconds } : {}),
+    ...(extra.retryAfterSeconds !== undefined
+      ? { retryAfterSeconds: extra.retryAfterSeconds }
+      : {}),
     ...(extra.errors ? { errors: extra.errors } : {}),
     agentHint: extra.agentHint ?? def.agentHint,
   };

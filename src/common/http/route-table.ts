@@ -8,7 +8,9 @@ export class RouteTable {
   add(method: string | string[], url: string): void {
     const source = url
       .split('/')
-      .map((segment) => (segment.startsWith(':') ? '[^/]+' : segment === '*' ? '.*' : escape(segment)))
+      .map((segment) =>
+        segment.startsWith(':') ? '[^/]+' : segment === '*' ? '.*' : escape(segment),
+      )
       .join('/');
     const pattern = new RegExp(`^${source}/?$`);
     for (const m of Array.isArray(method) ? method : [method]) {

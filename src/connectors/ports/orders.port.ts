@@ -1,11 +1,5 @@
 export type OrderStatus =
-  | 'pending'
-  | 'confirmed'
-  | 'picking'
-  | 'shipped'
-  | 'partially_shipped'
-  | 'delivered'
-  | 'cancelled';
+  'pending' | 'confirmed' | 'picking' | 'shipped' | 'partially_shipped' | 'delivered' | 'cancelled';
 
 export interface OrderLineRecord {
   sku: string;

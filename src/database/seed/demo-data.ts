@@ -74,15 +74,6 @@ class Random {
     return weights[weights.length - 1][0];
   }
 
-  sample<T>(items: readonly T[], count: number): T[] {
-    const pool = [...items];
-    for (let i = 0; i < count; i++) {
-      const j = i + Math.floor(this.next() * (pool.length - i));
-      [pool[i], pool[j]] = [pool[j], pool[i]];
-    }
-    return pool.slice(0, count);
-  }
-
   digits(count: number): string {
     let out = '';
     for (let i = 0; i < count; i++) out += String(this.int(0, 9));
@@ -102,917 +93,226 @@ const WAREHOUSES: ReadonlyArray<Prisma.WarehouseCreateManyInput & { weight: numb
 
 // -------------------------------------------------------------------- products
 
-/** [label in the name, code in the SKU, price factor]. An empty label or code is left out. */
-type Option = readonly [label: string, code: string, factor?: number];
+/**
+ * One block per product family: a header line
+ *   <product line> | <unit> | <list price in VND> | <SKU prefix> | <name, {0} {1} = options>
+ * then one indented line per option axis, every combination becoming a product. An option is
+ * "label=CODE*factor": CODE (for the SKU) defaults to the label, the price factor to 1, and
+ * "(none)" adds nothing. "~e 120 140 160" lists sizes whose price grows with elasticity e.
+ */
+const CATALOGUE = `
+furniture | cái | 2490000 | BAN-GO | Bàn gỗ {0} {1}cm
+  sồi=SOI | óc chó=OC-CHO*1.6 | cao su=CAO-SU*0.7 | tràm=TRAM*0.75
+  100*0.85 | 120 | 140*1.15 | 160*1.3
+furniture | cái | 1590000 | GHE-XOAY | Ghế xoay văn phòng {0} {1}
+  lưng lưới=LUOI | lưng da=DA*1.4 | lưng cao=CAO*1.25
+  đen=DEN | xám=XAM | xanh navy=NAVY*1.05
+furniture | cái | 3290000 | TU-HO-SO | Tủ hồ sơ {0} {1}
+  2 cánh=2C*0.8 | 3 ngăn kéo=3N | 4 ngăn kéo=4N*1.2
+  gỗ MDF=MDF | sắt sơn tĩnh điện=SAT*1.1
+furniture | cái | 890000 | KE-SACH | Kệ sách {0} tầng {1}
+  3=3T | 4=4T*1.2 | 5=5T*1.4
+  trắng=TRANG | vân gỗ=VAN-GO*1.1
+furniture | bộ | 6990000 | SOFA | Sofa băng {0} {1}
+  2 chỗ=2C*0.75 | 3 chỗ=3C | góc L=GOC-L*1.5
+  nỉ=NI | da PU=DA-PU*1.3 | vải lanh=LANH*1.1
+furniture | cái | 1490000 | BAN-TRA | Bàn trà {0} {1}
+  mặt kính=KINH | gỗ sồi=SOI*1.3 | mặt đá=DA*1.7
+  tròn 60cm=TRON-60 | chữ nhật 100cm=CN-100*1.25
+furniture | bộ | 7490000 | GIUONG | Giường ngủ gỗ {0} {1}
+  sồi=SOI | óc chó=OC-CHO*1.7 | cao su=CAO-SU*0.65
+  1m6=160 | 1m8=180*1.15
+furniture | cái | 5990000 | BAN-HOP | Bàn họp {0} {1}
+  6 chỗ=6C | 8 chỗ=8C*1.3 | 10 chỗ=10C*1.6 | 12 chỗ=12C*1.9
+  gỗ MDF=MDF | gỗ sồi=SOI*1.5
+furniture | piece | 2690000 | DESK | {0} Desk {1}cm
+  Oak=OAK | Walnut=WALNUT*1.6 | Ash=ASH*0.95 | White=WHITE*0.8
+  ~0.7 120 140 160 180
+furniture | piece | 6490000 | STANDING-DESK | Standing Desk {0} {1}
+  Single Motor=SM | Dual Motor=DM*1.35
+  120x60cm=12060 | 140x70cm=14070*1.08 | 160x80cm=16080*1.16
+furniture | piece | 3990000 | CHAIR-ERGO | Ergonomic Chair {0} {1}
+  Mesh=MESH | Leather=LEATHER*1.5
+  Black=BLK | Grey=GRY | White=WHT*1.05
+furniture | piece | 1190000 | BOOKSHELF | Bookshelf {0} Tiers {1}
+  ~0.3 3 4 5 6
+  Oak=OAK*1.2 | White=WHITE
+office | ram | 75000 | GIAY-A4 | Giấy in A4 {0} {1}
+  70gsm=70 | 80gsm=80*1.15
+  Double A=DOUBLEA*1.1 | IK Plus=IKPLUS | Paper One=PAPERONE*1.05
+office | hộp | 65000 | BUT-BI | Bút bi {0} hộp {1} cây
+  Thiên Long TL-027=TL027 | Bến Nghé=BN*0.9 | Pentel BK77=PENTEL*1.8
+  20 | 50*2.3
+office | cái | 45000 | BIA-CONG | Bìa còng {0} {1}
+  5cm=5CM | 7cm=7CM*1.15
+  xanh=XANH | đỏ=DO | đen=DEN
+office | cái | 590000 | BANG-TRANG | Bảng trắng {1} {0}
+  60x80cm=6080 | 80x120cm=80120*1.5 | 120x200cm=120200*2.8
+  từ tính=TU-TINH*1.3 | thường=THUONG
+office | cái | 2990000 | MAY-HUY | Máy hủy tài liệu {0}
+  cắt sợi 8 tờ=SOI-8 | cắt vụn 10 tờ=VUN-10*1.4 | cắt vụn 15 tờ=VUN-15*2.1
+office | box | 380000 | PAPER-A4 | Office Paper A4 {0} {1}
+  70gsm=70 | 80gsm=80*1.15
+  5 reams=5R | 10 reams=10R*1.95
+office | piece | 890000 | MONITOR-ARM | Monitor Arm {0} {1}
+  Single=SINGLE | Dual=DUAL*1.6
+  Black=BLK | Silver=SLV
+office | piece | 690000 | WHITEBOARD | Whiteboard {0}
+  60x90cm=6090 | 90x120cm=90120*1.5 | 120x180cm=120180*2.4
+office | piece | 2790000 | FILING-CAB | Filing Cabinet {0} Drawers {1}
+  ~0.3 2 3 4
+  Grey=GRY | Black=BLK
+office | cái | 690000 | CASIO | Máy tính cầm tay Casio {0}
+  FX-580VN X=FX580 | FX-880BTG=FX880*1.2 | MX-120B=MX120*0.35
+office | cuốn | 129000 | SO-TAY | Sổ tay bìa da {0} {1}
+  A5 | B5*1.2
+  đen=DEN | nâu=NAU | xanh rêu=XANH-REU
+office | bộ | 1890000 | GHE-CHO | Ghế chờ inox {0} chỗ
+  ~0.8 3 4 5
+lighting | cái | 159000 | DEN-LED-AT | Đèn LED âm trần {0}W {1}
+  6=6W*0.6 | 9=9W*0.8 | 12=12W | 18=18W*1.3 | 24=24W*1.6
+  (none) | ánh sáng vàng=V | trung tính=TT*1.05
+lighting | cái | 390000 | DEN-OP-TRAN | Đèn LED ốp trần {0} {1}W
+  tròn=TRON | vuông=VUONG*1.05
+  ~0.6 18 24 36
+lighting | cái | 39000 | BONG-LED | Bóng đèn LED bulb {0}W {1}
+  ~0.25 5 9 12 15 20 30
+  trắng=T | vàng=V
+lighting | cái | 89000 | DEN-TUYP-T8 | Đèn tuýp LED T8 {0} {1}
+  0,6m 10W=06M-10W*0.7 | 1,2m 18W=12M-18W | 1,2m 22W=12M-22W*1.2
+  ánh sáng trắng=T | trung tính=TT
+lighting | cái | 349000 | DEN-BAN | Đèn bàn học LED {0} {1}
+  chống cận=CHONG-CAN*1.2 | kẹp bàn=KEP-BAN | sạc USB=USB*0.85
+  trắng=TRANG | đen=DEN
+lighting | cái | 290000 | DEN-PHA | Đèn pha LED {0}W {1}
+  30=30W | 50=50W*1.4 | 100=100W*2.3 | 150=150W*3.1 | 200=200W*3.9
+  IP65 | năng lượng mặt trời=SOLAR*1.8
+lighting | piece | 490000 | LED-PANEL-6060 | LED Panel 600x600 {0}W {1}
+  ~0.5 36 40 48
+  Cool White=CW | Neutral White=NW
+lighting | set | 249000 | LED-STRIP-5M | LED Strip 5m {0}
+  Warm White=WW | Cool White=CW | RGB*1.6 | RGBW Wi-Fi=RGBW-WIFI*2.2
+lighting | piece | 890000 | PENDANT | Pendant Light {0} {1}
+  Rattan=RATTAN | Glass Globe=GLASS*1.2 | Black Metal=METAL*0.8
+  30cm=30 | 45cm=45*1.4
+lighting | cái | 450000 | DEN-RAY | Đèn ray nam châm {0}W {1}
+  ~0.4 10 20 30
+  đen=DEN | trắng=TRANG
+kitchen | cái | 349000 | NOI-INOX | Nồi inox 3 đáy {0}cm
+  ~1 16 18 20 22 24 26 28 30
+kitchen | cái | 259000 | CHAO | Chảo chống dính {0} {1}cm
+  đáy từ=TU | vân đá=VAN-DA*1.3 | sâu lòng=SAU-LONG*1.15
+  ~0.8 20 24 28
+kitchen | bộ | 490000 | BO-DAO | Bộ dao nhà bếp {0} món
+  3=3M*0.7 | 5=5M | 7=7M*1.5
+kitchen | cái | 5990000 | BEP-TU | Bếp từ đôi {0}
+  âm Kangaroo=KG | dương Sunhouse=SH*0.55 | từ hồng ngoại=HN*1.2
+kitchen | cái | 329000 | AM-SIEU-TOC | Ấm siêu tốc {1} {0}
+  1,5L=15L | 1,8L=18L*1.1 | 2,0L=20L*1.2
+  inox=INOX | thủy tinh=THUY-TINH*1.3
+kitchen | cái | 890000 | MAY-XAY | Máy xay sinh tố {0}
+  1,5L 600W=15L | 2L 800W=20L*1.4 | cầm tay=CAM-TAY*0.6
+kitchen | piece | 399000 | POT-SS | Stainless Steel Pot {0}cm
+  ~0.9 18 20 24 28
+kitchen | piece | 299000 | PAN-NS | Non-stick Frying Pan {0}cm
+  ~0.8 20 24 26 28 30
+kitchen | set | 690000 | KNIFE-SET | Knife Set {0} pcs
+  ~0.4 5 8 12
+kitchen | piece | 449000 | KETTLE | Electric Kettle {0}
+  1.5L=15L | 1.7L=17L*1.1 | 1.7L Glass=17L-GLASS*1.4
+kitchen | bộ | 199000 | HOP-TP | Bộ hộp thủy tinh đựng thực phẩm {0} hộp
+  3=3H | 5=5H*1.5 | 10=10H*2.6
+kitchen | cái | 590000 | KE-CHEN | Kệ chén đĩa inox {0} tầng {1}
+  2=2T | 3=3T*1.3
+  để bàn=DE-BAN | treo tường=TREO*1.1
+kitchen | piece | 1290000 | RICE-COOKER | Rice Cooker {0}
+  1.0L=10L*0.8 | 1.8L=18L | 1.8L Induction=18L-IH*2.1
+electrical | cái | 119000 | O-CAM | Ổ cắm điện {0} lỗ dây {1}m
+  3=3L | 4=4L*1.15 | 6=6L*1.4
+  3=3M | 5=5M*1.25
+electrical | cái | 39000 | CONG-TAC | Công tắc {0} {1}
+  1 chiều=1C | 2 chiều=2C*1.3
+  đơn=DON | đôi=DOI*1.6 | ba=BA*2.1
+electrical | cuộn | 690000 | DAY-CADIVI-CV | Dây điện Cadivi CV {0} cuộn 100m
+  1.5=15 | 2.5=25*1.6 | 4.0=40*2.5 | 6.0=60*3.7
+electrical | cái | 129000 | APTOMAT | Aptomat {0} {1}A
+  1 pha=1P | 2 pha=2P*1.9
+  ~0.05 10 16 20 32 40 63
+electrical | cái | 79000 | O-CAM-AT | Ổ cắm âm tường {0} {1}
+  đôi 3 chấu=DOI-3C | đơn có USB=USB*2.4 | đôi có công tắc=DOI-CT*1.3
+  trắng=TRANG | đen=DEN*1.1
+electrical | piece | 159000 | EXT-CORD | Extension Cord {0} Outlets {1}m
+  ~0.5 4 6
+  ~0.2 2 3 5
+electrical | piece | 149000 | MCB | Circuit Breaker {0} {1}A
+  1P | 2P*1.9
+  ~0.05 16 32 63
+electrical | piece | 249000 | SMART-PLUG | Smart Plug Wi-Fi {0}
+  10A | 16A*1.1 | 16A Energy Monitor=16A-EM*1.5
+electrical | cái | 2490000 | QUAT-TRAN | Quạt trần {0} {1} cánh
+  có đèn=DEN*1.3 | không đèn=KHONG-DEN
+  3=3C | 5=5C*1.2
+electrical | cái | 1990000 | ON-AP | Ổn áp {0} {1}kVA
+  Lioa=LIOA | Robot=ROBOT*0.9
+  ~0.45 1 2 3 5
+`;
 
-interface ProductTemplate {
-  line: ProductLine;
-  /** Product name with {0}, {1} standing for the chosen options' labels. */
-  name: string;
-  sku: string;
-  unit: string;
-  /** List price in VND when every chosen option has factor 1. */
-  price: number;
-  options: readonly (readonly Option[])[];
+interface Option {
+  label: string;
+  code: string;
+  factor: number;
 }
 
-/** Numeric options whose price grows with the size: elasticity 1 means proportionally. */
-const sizes = (values: readonly number[], elasticity: number): Option[] =>
-  values.map((value) => [String(value), String(value), 1 + (value / values[0] - 1) * elasticity]);
+interface ProductFamily {
+  line: ProductLine;
+  unit: string;
+  price: number;
+  sku: string;
+  name: string;
+  axes: Option[][];
+}
 
-const TEMPLATES: readonly ProductTemplate[] = [
-  // furniture
-  {
-    line: 'furniture',
-    name: 'Bàn gỗ {0} {1}cm',
-    sku: 'BAN-GO',
-    unit: 'cái',
-    price: 2_490_000,
-    options: [
-      [
-        ['sồi', 'SOI'],
-        ['óc chó', 'OC-CHO', 1.6],
-        ['cao su', 'CAO-SU', 0.7],
-        ['tràm', 'TRAM', 0.75],
-      ],
-      [
-        ['100', '100', 0.85],
-        ['120', '120'],
-        ['140', '140', 1.15],
-        ['160', '160', 1.3],
-      ],
-    ],
-  },
-  {
-    line: 'furniture',
-    name: 'Ghế xoay văn phòng {0} {1}',
-    sku: 'GHE-XOAY',
-    unit: 'cái',
-    price: 1_590_000,
-    options: [
-      [
-        ['lưng lưới', 'LUOI'],
-        ['lưng da', 'DA', 1.4],
-        ['lưng cao', 'CAO', 1.25],
-      ],
-      [
-        ['đen', 'DEN'],
-        ['xám', 'XAM'],
-        ['xanh navy', 'NAVY', 1.05],
-      ],
-    ],
-  },
-  {
-    line: 'furniture',
-    name: 'Tủ hồ sơ {0} {1}',
-    sku: 'TU-HO-SO',
-    unit: 'cái',
-    price: 3_290_000,
-    options: [
-      [
-        ['2 cánh', '2C', 0.8],
-        ['3 ngăn kéo', '3N'],
-        ['4 ngăn kéo', '4N', 1.2],
-      ],
-      [
-        ['gỗ MDF', 'MDF'],
-        ['sắt sơn tĩnh điện', 'SAT', 1.1],
-      ],
-    ],
-  },
-  {
-    line: 'furniture',
-    name: 'Kệ sách {0} tầng {1}',
-    sku: 'KE-SACH',
-    unit: 'cái',
-    price: 890_000,
-    options: [
-      [
-        ['3', '3T'],
-        ['4', '4T', 1.2],
-        ['5', '5T', 1.4],
-      ],
-      [
-        ['trắng', 'TRANG'],
-        ['vân gỗ', 'VAN-GO', 1.1],
-      ],
-    ],
-  },
-  {
-    line: 'furniture',
-    name: 'Sofa băng {0} {1}',
-    sku: 'SOFA',
-    unit: 'bộ',
-    price: 6_990_000,
-    options: [
-      [
-        ['2 chỗ', '2C', 0.75],
-        ['3 chỗ', '3C'],
-        ['góc L', 'GOC-L', 1.5],
-      ],
-      [
-        ['nỉ', 'NI'],
-        ['da PU', 'DA-PU', 1.3],
-        ['vải lanh', 'LANH', 1.1],
-      ],
-    ],
-  },
-  {
-    line: 'furniture',
-    name: 'Bàn trà {0} {1}',
-    sku: 'BAN-TRA',
-    unit: 'cái',
-    price: 1_490_000,
-    options: [
-      [
-        ['mặt kính', 'KINH'],
-        ['gỗ sồi', 'SOI', 1.3],
-        ['mặt đá', 'DA', 1.7],
-      ],
-      [
-        ['tròn 60cm', 'TRON-60'],
-        ['chữ nhật 100cm', 'CN-100', 1.25],
-      ],
-    ],
-  },
-  {
-    line: 'furniture',
-    name: 'Giường ngủ gỗ {0} {1}',
-    sku: 'GIUONG',
-    unit: 'bộ',
-    price: 7_490_000,
-    options: [
-      [
-        ['sồi', 'SOI'],
-        ['óc chó', 'OC-CHO', 1.7],
-        ['cao su', 'CAO-SU', 0.65],
-      ],
-      [
-        ['1m6', '160'],
-        ['1m8', '180', 1.15],
-      ],
-    ],
-  },
-  {
-    line: 'furniture',
-    name: 'Bàn họp {0} {1}',
-    sku: 'BAN-HOP',
-    unit: 'cái',
-    price: 5_990_000,
-    options: [
-      [
-        ['6 chỗ', '6C'],
-        ['8 chỗ', '8C', 1.3],
-        ['10 chỗ', '10C', 1.6],
-        ['12 chỗ', '12C', 1.9],
-      ],
-      [
-        ['gỗ MDF', 'MDF'],
-        ['gỗ sồi', 'SOI', 1.5],
-      ],
-    ],
-  },
-  {
-    line: 'furniture',
-    name: '{0} Desk {1}cm',
-    sku: 'DESK',
-    unit: 'piece',
-    price: 2_690_000,
-    options: [
-      [
-        ['Oak', 'OAK'],
-        ['Walnut', 'WALNUT', 1.6],
-        ['Ash', 'ASH', 0.95],
-        ['White', 'WHITE', 0.8],
-      ],
-      sizes([120, 140, 160, 180], 0.7),
-    ],
-  },
-  {
-    line: 'furniture',
-    name: 'Standing Desk {0} {1}',
-    sku: 'STANDING-DESK',
-    unit: 'piece',
-    price: 6_490_000,
-    options: [
-      [
-        ['Single Motor', 'SM'],
-        ['Dual Motor', 'DM', 1.35],
-      ],
-      [
-        ['120x60cm', '12060'],
-        ['140x70cm', '14070', 1.08],
-        ['160x80cm', '16080', 1.16],
-      ],
-    ],
-  },
-  {
-    line: 'furniture',
-    name: 'Ergonomic Chair {0} {1}',
-    sku: 'CHAIR-ERGO',
-    unit: 'piece',
-    price: 3_990_000,
-    options: [
-      [
-        ['Mesh', 'MESH'],
-        ['Leather', 'LEATHER', 1.5],
-      ],
-      [
-        ['Black', 'BLK'],
-        ['Grey', 'GRY'],
-        ['White', 'WHT', 1.05],
-      ],
-    ],
-  },
-  {
-    line: 'furniture',
-    name: 'Bookshelf {0} Tiers {1}',
-    sku: 'BOOKSHELF',
-    unit: 'piece',
-    price: 1_190_000,
-    options: [
-      sizes([3, 4, 5, 6], 0.3),
-      [
-        ['Oak', 'OAK', 1.2],
-        ['White', 'WHITE'],
-      ],
-    ],
-  },
-  // office
-  {
-    line: 'office',
-    name: 'Giấy in A4 {0} {1}',
-    sku: 'GIAY-A4',
-    unit: 'ram',
-    price: 75_000,
-    options: [
-      [
-        ['70gsm', '70'],
-        ['80gsm', '80', 1.15],
-      ],
-      [
-        ['Double A', 'DOUBLEA', 1.1],
-        ['IK Plus', 'IKPLUS'],
-        ['Paper One', 'PAPERONE', 1.05],
-      ],
-    ],
-  },
-  {
-    line: 'office',
-    name: 'Bút bi {0} hộp {1} cây',
-    sku: 'BUT-BI',
-    unit: 'hộp',
-    price: 65_000,
-    options: [
-      [
-        ['Thiên Long TL-027', 'TL027'],
-        ['Bến Nghé', 'BN', 0.9],
-        ['Pentel BK77', 'PENTEL', 1.8],
-      ],
-      [
-        ['20', '20'],
-        ['50', '50', 2.3],
-      ],
-    ],
-  },
-  {
-    line: 'office',
-    name: 'Bìa còng {0} {1}',
-    sku: 'BIA-CONG',
-    unit: 'cái',
-    price: 45_000,
-    options: [
-      [
-        ['5cm', '5CM'],
-        ['7cm', '7CM', 1.15],
-      ],
-      [
-        ['xanh', 'XANH'],
-        ['đỏ', 'DO'],
-        ['đen', 'DEN'],
-      ],
-    ],
-  },
-  {
-    line: 'office',
-    name: 'Bảng trắng {1} {0}',
-    sku: 'BANG-TRANG',
-    unit: 'cái',
-    price: 590_000,
-    options: [
-      [
-        ['60x80cm', '6080'],
-        ['80x120cm', '80120', 1.5],
-        ['120x200cm', '120200', 2.8],
-      ],
-      [
-        ['từ tính', 'TU-TINH', 1.3],
-        ['thường', 'THUONG'],
-      ],
-    ],
-  },
-  {
-    line: 'office',
-    name: 'Máy hủy tài liệu {0}',
-    sku: 'MAY-HUY',
-    unit: 'cái',
-    price: 2_990_000,
-    options: [
-      [
-        ['cắt sợi 8 tờ', 'SOI-8'],
-        ['cắt vụn 10 tờ', 'VUN-10', 1.4],
-        ['cắt vụn 15 tờ', 'VUN-15', 2.1],
-      ],
-    ],
-  },
-  {
-    line: 'office',
-    name: 'Office Paper A4 {0} {1}',
-    sku: 'PAPER-A4',
-    unit: 'box',
-    price: 380_000,
-    options: [
-      [
-        ['70gsm', '70'],
-        ['80gsm', '80', 1.15],
-      ],
-      [
-        ['5 reams', '5R'],
-        ['10 reams', '10R', 1.95],
-      ],
-    ],
-  },
-  {
-    line: 'office',
-    name: 'Monitor Arm {0} {1}',
-    sku: 'MONITOR-ARM',
-    unit: 'piece',
-    price: 890_000,
-    options: [
-      [
-        ['Single', 'SINGLE'],
-        ['Dual', 'DUAL', 1.6],
-      ],
-      [
-        ['Black', 'BLK'],
-        ['Silver', 'SLV'],
-      ],
-    ],
-  },
-  {
-    line: 'office',
-    name: 'Whiteboard {0}',
-    sku: 'WHITEBOARD',
-    unit: 'piece',
-    price: 690_000,
-    options: [
-      [
-        ['60x90cm', '6090'],
-        ['90x120cm', '90120', 1.5],
-        ['120x180cm', '120180', 2.4],
-      ],
-    ],
-  },
-  {
-    line: 'office',
-    name: 'Filing Cabinet {0} Drawers {1}',
-    sku: 'FILING-CAB',
-    unit: 'piece',
-    price: 2_790_000,
-    options: [
-      sizes([2, 3, 4], 0.3),
-      [
-        ['Grey', 'GRY'],
-        ['Black', 'BLK'],
-      ],
-    ],
-  },
-  {
-    line: 'office',
-    name: 'Máy tính cầm tay Casio {0}',
-    sku: 'CASIO',
-    unit: 'cái',
-    price: 690_000,
-    options: [
-      [
-        ['FX-580VN X', 'FX580'],
-        ['FX-880BTG', 'FX880', 1.2],
-        ['MX-120B', 'MX120', 0.35],
-      ],
-    ],
-  },
-  {
-    line: 'office',
-    name: 'Sổ tay bìa da {0} {1}',
-    sku: 'SO-TAY',
-    unit: 'cuốn',
-    price: 129_000,
-    options: [
-      [
-        ['A5', 'A5'],
-        ['B5', 'B5', 1.2],
-      ],
-      [
-        ['đen', 'DEN'],
-        ['nâu', 'NAU'],
-        ['xanh rêu', 'XANH-REU'],
-      ],
-    ],
-  },
-  {
-    line: 'office',
-    name: 'Ghế chờ inox {0} chỗ',
-    sku: 'GHE-CHO',
-    unit: 'bộ',
-    price: 1_890_000,
-    options: [sizes([3, 4, 5], 0.8)],
-  },
-  // lighting
-  {
-    line: 'lighting',
-    name: 'Đèn LED âm trần {0}W {1}',
-    sku: 'DEN-LED-AT',
-    unit: 'cái',
-    price: 159_000,
-    options: [
-      [
-        ['6', '6W', 0.6],
-        ['9', '9W', 0.8],
-        ['12', '12W'],
-        ['18', '18W', 1.3],
-        ['24', '24W', 1.6],
-      ],
-      [
-        ['', ''],
-        ['ánh sáng vàng', 'V'],
-        ['trung tính', 'TT', 1.05],
-      ],
-    ],
-  },
-  {
-    line: 'lighting',
-    name: 'Đèn LED ốp trần {0} {1}W',
-    sku: 'DEN-OP-TRAN',
-    unit: 'cái',
-    price: 390_000,
-    options: [
-      [
-        ['tròn', 'TRON'],
-        ['vuông', 'VUONG', 1.05],
-      ],
-      sizes([18, 24, 36], 0.6),
-    ],
-  },
-  {
-    line: 'lighting',
-    name: 'Bóng đèn LED bulb {0}W {1}',
-    sku: 'BONG-LED',
-    unit: 'cái',
-    price: 39_000,
-    options: [
-      sizes([5, 9, 12, 15, 20, 30], 0.25),
-      [
-        ['trắng', 'T'],
-        ['vàng', 'V'],
-      ],
-    ],
-  },
-  {
-    line: 'lighting',
-    name: 'Đèn tuýp LED T8 {0} {1}',
-    sku: 'DEN-TUYP-T8',
-    unit: 'cái',
-    price: 89_000,
-    options: [
-      [
-        ['0,6m 10W', '06M-10W', 0.7],
-        ['1,2m 18W', '12M-18W'],
-        ['1,2m 22W', '12M-22W', 1.2],
-      ],
-      [
-        ['ánh sáng trắng', 'T'],
-        ['trung tính', 'TT'],
-      ],
-    ],
-  },
-  {
-    line: 'lighting',
-    name: 'Đèn bàn học LED {0} {1}',
-    sku: 'DEN-BAN',
-    unit: 'cái',
-    price: 349_000,
-    options: [
-      [
-        ['chống cận', 'CHONG-CAN', 1.2],
-        ['kẹp bàn', 'KEP-BAN'],
-        ['sạc USB', 'USB', 0.85],
-      ],
-      [
-        ['trắng', 'TRANG'],
-        ['đen', 'DEN'],
-      ],
-    ],
-  },
-  {
-    line: 'lighting',
-    name: 'Đèn pha LED {0}W {1}',
-    sku: 'DEN-PHA',
-    unit: 'cái',
-    price: 290_000,
-    options: [
-      [
-        ['30', '30W'],
-        ['50', '50W', 1.4],
-        ['100', '100W', 2.3],
-        ['150', '150W', 3.1],
-        ['200', '200W', 3.9],
-      ],
-      [
-        ['IP65', 'IP65'],
-        ['năng lượng mặt trời', 'SOLAR', 1.8],
-      ],
-    ],
-  },
-  {
-    line: 'lighting',
-    name: 'LED Panel 600x600 {0}W {1}',
-    sku: 'LED-PANEL-6060',
-    unit: 'piece',
-    price: 490_000,
-    options: [
-      sizes([36, 40, 48], 0.5),
-      [
-        ['Cool White', 'CW'],
-        ['Neutral White', 'NW'],
-      ],
-    ],
-  },
-  {
-    line: 'lighting',
-    name: 'LED Strip 5m {0}',
-    sku: 'LED-STRIP-5M',
-    unit: 'set',
-    price: 249_000,
-    options: [
-      [
-        ['Warm White', 'WW'],
-        ['Cool White', 'CW'],
-        ['RGB', 'RGB', 1.6],
-        ['RGBW Wi-Fi', 'RGBW-WIFI', 2.2],
-      ],
-    ],
-  },
-  {
-    line: 'lighting',
-    name: 'Pendant Light {0} {1}',
-    sku: 'PENDANT',
-    unit: 'piece',
-    price: 890_000,
-    options: [
-      [
-        ['Rattan', 'RATTAN'],
-        ['Glass Globe', 'GLASS', 1.2],
-        ['Black Metal', 'METAL', 0.8],
-      ],
-      [
-        ['30cm', '30'],
-        ['45cm', '45', 1.4],
-      ],
-    ],
-  },
-  {
-    line: 'lighting',
-    name: 'Đèn ray nam châm {0}W {1}',
-    sku: 'DEN-RAY',
-    unit: 'cái',
-    price: 450_000,
-    options: [
-      sizes([10, 20, 30], 0.4),
-      [
-        ['đen', 'DEN'],
-        ['trắng', 'TRANG'],
-      ],
-    ],
-  },
-  // kitchen
-  {
-    line: 'kitchen',
-    name: 'Nồi inox 3 đáy {0}cm',
-    sku: 'NOI-INOX',
-    unit: 'cái',
-    price: 349_000,
-    options: [sizes([16, 18, 20, 22, 24, 26, 28, 30], 1)],
-  },
-  {
-    line: 'kitchen',
-    name: 'Chảo chống dính {0} {1}cm',
-    sku: 'CHAO',
-    unit: 'cái',
-    price: 259_000,
-    options: [
-      [
-        ['đáy từ', 'TU'],
-        ['vân đá', 'VAN-DA', 1.3],
-        ['sâu lòng', 'SAU-LONG', 1.15],
-      ],
-      sizes([20, 24, 28], 0.8),
-    ],
-  },
-  {
-    line: 'kitchen',
-    name: 'Bộ dao nhà bếp {0} món',
-    sku: 'BO-DAO',
-    unit: 'bộ',
-    price: 490_000,
-    options: [
-      [
-        ['3', '3M', 0.7],
-        ['5', '5M'],
-        ['7', '7M', 1.5],
-      ],
-    ],
-  },
-  {
-    line: 'kitchen',
-    name: 'Bếp từ đôi {0}',
-    sku: 'BEP-TU',
-    unit: 'cái',
-    price: 5_990_000,
-    options: [
-      [
-        ['âm Kangaroo', 'KG'],
-        ['dương Sunhouse', 'SH', 0.55],
-        ['từ hồng ngoại', 'HN', 1.2],
-      ],
-    ],
-  },
-  {
-    line: 'kitchen',
-    name: 'Ấm siêu tốc {1} {0}',
-    sku: 'AM-SIEU-TOC',
-    unit: 'cái',
-    price: 329_000,
-    options: [
-      [
-        ['1,5L', '15L'],
-        ['1,8L', '18L', 1.1],
-        ['2,0L', '20L', 1.2],
-      ],
-      [
-        ['inox', 'INOX'],
-        ['thủy tinh', 'THUY-TINH', 1.3],
-      ],
-    ],
-  },
-  {
-    line: 'kitchen',
-    name: 'Máy xay sinh tố {0}',
-    sku: 'MAY-XAY',
-    unit: 'cái',
-    price: 890_000,
-    options: [
-      [
-        ['1,5L 600W', '15L'],
-        ['2L 800W', '20L', 1.4],
-        ['cầm tay', 'CAM-TAY', 0.6],
-      ],
-    ],
-  },
-  {
-    line: 'kitchen',
-    name: 'Stainless Steel Pot {0}cm',
-    sku: 'POT-SS',
-    unit: 'piece',
-    price: 399_000,
-    options: [sizes([18, 20, 24, 28], 0.9)],
-  },
-  {
-    line: 'kitchen',
-    name: 'Non-stick Frying Pan {0}cm',
-    sku: 'PAN-NS',
-    unit: 'piece',
-    price: 299_000,
-    options: [sizes([20, 24, 26, 28, 30], 0.8)],
-  },
-  {
-    line: 'kitchen',
-    name: 'Knife Set {0} pcs',
-    sku: 'KNIFE-SET',
-    unit: 'set',
-    price: 690_000,
-    options: [sizes([5, 8, 12], 0.4)],
-  },
-  {
-    line: 'kitchen',
-    name: 'Electric Kettle {0}',
-    sku: 'KETTLE',
-    unit: 'piece',
-    price: 449_000,
-    options: [
-      [
-        ['1.5L', '15L'],
-        ['1.7L', '17L', 1.1],
-        ['1.7L Glass', '17L-GLASS', 1.4],
-      ],
-    ],
-  },
-  {
-    line: 'kitchen',
-    name: 'Bộ hộp thủy tinh đựng thực phẩm {0} hộp',
-    sku: 'HOP-TP',
-    unit: 'bộ',
-    price: 199_000,
-    options: [
-      [
-        ['3', '3H'],
-        ['5', '5H', 1.5],
-        ['10', '10H', 2.6],
-      ],
-    ],
-  },
-  {
-    line: 'kitchen',
-    name: 'Kệ chén đĩa inox {0} tầng {1}',
-    sku: 'KE-CHEN',
-    unit: 'cái',
-    price: 590_000,
-    options: [
-      [
-        ['2', '2T'],
-        ['3', '3T', 1.3],
-      ],
-      [
-        ['để bàn', 'DE-BAN'],
-        ['treo tường', 'TREO', 1.1],
-      ],
-    ],
-  },
-  {
-    line: 'kitchen',
-    name: 'Rice Cooker {0}',
-    sku: 'RICE-COOKER',
-    unit: 'piece',
-    price: 1_290_000,
-    options: [
-      [
-        ['1.0L', '10L', 0.8],
-        ['1.8L', '18L'],
-        ['1.8L Induction', '18L-IH', 2.1],
-      ],
-    ],
-  },
-  // electrical
-  {
-    line: 'electrical',
-    name: 'Ổ cắm điện {0} lỗ dây {1}m',
-    sku: 'O-CAM',
-    unit: 'cái',
-    price: 119_000,
-    options: [
-      [
-        ['3', '3L'],
-        ['4', '4L', 1.15],
-        ['6', '6L', 1.4],
-      ],
-      [
-        ['3', '3M'],
-        ['5', '5M', 1.25],
-      ],
-    ],
-  },
-  {
-    line: 'electrical',
-    name: 'Công tắc {0} {1}',
-    sku: 'CONG-TAC',
-    unit: 'cái',
-    price: 39_000,
-    options: [
-      [
-        ['1 chiều', '1C'],
-        ['2 chiều', '2C', 1.3],
-      ],
-      [
-        ['đơn', 'DON'],
-        ['đôi', 'DOI', 1.6],
-        ['ba', 'BA', 2.1],
-      ],
-    ],
-  },
-  {
-    line: 'electrical',
-    name: 'Dây điện Cadivi CV {0} cuộn 100m',
-    sku: 'DAY-CADIVI-CV',
-    unit: 'cuộn',
-    price: 690_000,
-    options: [
-      [
-        ['1.5', '15'],
-        ['2.5', '25', 1.6],
-        ['4.0', '40', 2.5],
-        ['6.0', '60', 3.7],
-      ],
-    ],
-  },
-  {
-    line: 'electrical',
-    name: 'Aptomat {0} {1}A',
-    sku: 'APTOMAT',
-    unit: 'cái',
-    price: 129_000,
-    options: [
-      [
-        ['1 pha', '1P'],
-        ['2 pha', '2P', 1.9],
-      ],
-      sizes([10, 16, 20, 32, 40, 63], 0.05),
-    ],
-  },
-  {
-    line: 'electrical',
-    name: 'Ổ cắm âm tường {0} {1}',
-    sku: 'O-CAM-AT',
-    unit: 'cái',
-    price: 79_000,
-    options: [
-      [
-        ['đôi 3 chấu', 'DOI-3C'],
-        ['đơn có USB', 'USB', 2.4],
-        ['đôi có công tắc', 'DOI-CT', 1.3],
-      ],
-      [
-        ['trắng', 'TRANG'],
-        ['đen', 'DEN', 1.1],
-      ],
-    ],
-  },
-  {
-    line: 'electrical',
-    name: 'Extension Cord {0} Outlets {1}m',
-    sku: 'EXT-CORD',
-    unit: 'piece',
-    price: 159_000,
-    options: [sizes([4, 6], 0.5), sizes([2, 3, 5], 0.2)],
-  },
-  {
-    line: 'electrical',
-    name: 'Circuit Breaker {0} {1}A',
-    sku: 'MCB',
-    unit: 'piece',
-    price: 149_000,
-    options: [
-      [
-        ['1P', '1P'],
-        ['2P', '2P', 1.9],
-      ],
-      sizes([16, 32, 63], 0.05),
-    ],
-  },
-  {
-    line: 'electrical',
-    name: 'Smart Plug Wi-Fi {0}',
-    sku: 'SMART-PLUG',
-    unit: 'piece',
-    price: 249_000,
-    options: [
-      [
-        ['10A', '10A'],
-        ['16A', '16A', 1.1],
-        ['16A Energy Monitor', '16A-EM', 1.5],
-      ],
-    ],
-  },
-  {
-    line: 'electrical',
-    name: 'Quạt trần {0} {1} cánh',
-    sku: 'QUAT-TRAN',
-    unit: 'cái',
-    price: 2_490_000,
-    options: [
-      [
-        ['có đèn', 'DEN', 1.3],
-        ['không đèn', 'KHONG-DEN'],
-      ],
-      [
-        ['3', '3C'],
-        ['5', '5C', 1.2],
-      ],
-    ],
-  },
-  {
-    line: 'electrical',
-    name: 'Ổn áp {0} {1}kVA',
-    sku: 'ON-AP',
-    unit: 'cái',
-    price: 1_990_000,
-    options: [
-      [
-        ['Lioa', 'LIOA'],
-        ['Robot', 'ROBOT', 0.9],
-      ],
-      sizes([1, 2, 3, 5], 0.45),
-    ],
-  },
+const PRODUCT_LINES: readonly ProductLine[] = [
+  'furniture',
+  'office',
+  'lighting',
+  'kitchen',
+  'electrical',
 ];
+
+function parseAxis(text: string): Option[] {
+  const sizes = /^~([\d.]+) (.+)$/.exec(text);
+  if (sizes) {
+    const elasticity = Number(sizes[1]);
+    const values = sizes[2].split(' ').map(Number);
+    return values.map((value) => ({
+      label: String(value),
+      code: String(value),
+      factor: 1 + (value / values[0] - 1) * elasticity,
+    }));
+  }
+  return text.split(' | ').map((option) => {
+    if (option === '(none)') return { label: '', code: '', factor: 1 };
+    const [labelAndCode, factor = '1'] = option.split('*');
+    const [label, code = label] = labelAndCode.split('=');
+    return { label, code, factor: Number(factor) };
+  });
+}
+
+function parseCatalogue(text: string): ProductFamily[] {
+  const families: ProductFamily[] = [];
+  for (const row of text.split('\n').filter((line) => line.trim() !== '')) {
+    if (row.startsWith('  ')) {
+      families[families.length - 1].axes.push(parseAxis(row.trim()));
+      continue;
+    }
+    const [line, unit, price, sku, name] = row.split(' | ');
+    const productLine = PRODUCT_LINES.find((known) => known === line);
+    if (!productLine || name === undefined) throw new Error(`Bad catalogue row: ${row}`);
+    families.push({ line: productLine, unit, price: Number(price), sku, name, axes: [] });
+  }
+  return families;
+}
 
 function cartesian<T>(axes: readonly (readonly T[])[]): T[][] {
   return axes.reduce<T[][]>(
@@ -1029,21 +329,19 @@ function retailPrice(raw: number): number {
 }
 
 function buildProducts(): Prisma.ProductCreateManyInput[] {
-  return TEMPLATES.flatMap((template) =>
-    cartesian(template.options).map((combo) => {
-      const name = template.name
-        .replace(/\{(\d)\}/g, (_, index: string) => combo[Number(index)][0])
+  return parseCatalogue(CATALOGUE).flatMap((family) =>
+    cartesian(family.axes).map((options) => {
+      const name = family.name
+        .replace(/\{(\d)\}/g, (_, index: string) => options[Number(index)].label)
         .replace(/\s+/g, ' ')
         .trim();
-      const sku = [template.sku, ...combo.map(([, code]) => code)].filter(Boolean).join('-');
-      const factor = combo.reduce((product, [, , f = 1]) => product * f, 1);
       return {
-        sku,
+        sku: [family.sku, ...options.map((option) => option.code)].filter(Boolean).join('-'),
         name,
         nameNormalized: normalizeSearchText(name),
-        unit: template.unit,
-        productLine: template.line,
-        listPrice: retailPrice(template.price * factor),
+        unit: family.unit,
+        productLine: family.line,
+        listPrice: retailPrice(family.price * options.reduce((f, option) => f * option.factor, 1)),
         currency: 'VND',
       };
     }),
@@ -1271,12 +569,12 @@ const TRACKING_PREFIX: Record<(typeof CARRIERS)[number], string> = {
 const WINDOW_START_HOURS_UTC = [1, 6, 11];
 const WINDOW_LENGTH = 4 * HOUR;
 
-interface Window {
+interface DeliveryWindow {
   start: Date;
   end: Date;
 }
 
-function pickWindow(rng: Random, earliest: number, latest: number): Window {
+function pickWindow(rng: Random, earliest: number, latest: number): DeliveryWindow {
   const firstDay = Math.floor(earliest / DAY) * DAY;
   const candidates: number[] = [];
   for (let day = firstDay; day <= latest; day += DAY) {
@@ -1296,7 +594,7 @@ function pickWindow(rng: Random, earliest: number, latest: number): Window {
 
 interface PlannedDelivery {
   status: DeliveryStatus;
-  window: Window;
+  window: DeliveryWindow;
   /** When this delivery last changed, as far as the order's updatedAt is concerned. */
   event?: number;
 }
@@ -1322,8 +620,7 @@ function planDeliveries(
   };
   const inTransit = (): PlannedDelivery => {
     const window = pickWindow(rng, Math.max(anchor, placedAt + 12 * HOUR), anchor + 3 * DAY);
-    const dispatched = window.start.getTime() - rng.int(18, 48) * HOUR;
-    return { status: 'in_transit', window, event: dispatched };
+    return { status: 'in_transit', window, event: anchor - rng.int(1, 36) * HOUR };
   };
   const scheduled = (from: number, to: number): PlannedDelivery => ({
     status: 'scheduled',
@@ -1496,6 +793,8 @@ export function buildDemoData(anchor: Date = DEMO_ANCHOR): DemoData {
       });
     }
 
+    // Nothing changes at the very instant of the anchor; the latest update is a little before it.
+    const latestUpdateGap = orderRng.int(1, 120) * MINUTE;
     const lastChange = Math.max(
       placedAt + statusChangeDelay(orderRng, status),
       ...planned.map((delivery) => delivery.event ?? placedAt),
@@ -1504,7 +803,7 @@ export function buildDemoData(anchor: Date = DEMO_ANCHOR): DemoData {
       orderNumber: number,
       status,
       placedAt: new Date(placedAt),
-      updatedAt: new Date(Math.min(Math.max(lastChange, placedAt), now)),
+      updatedAt: new Date(Math.max(placedAt, Math.min(lastChange, now - latestUpdateGap))),
       customerName: customer.name,
       customerEmail: customer.email,
       customerPhone: customer.phone,

@@ -1,4 +1,6 @@
 import { Module } from '@nestjs/common';
+import { InventoryController } from './inventory.controller.js';
+import { InventoryService } from './inventory.service.js';
 
-@Module({})
+@Module({ controllers: [InventoryController], providers: [InventoryService] })
 export class InventoryModule {}

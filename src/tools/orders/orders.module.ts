@@ -1,4 +1,6 @@
 import { Module } from '@nestjs/common';
+import { OrdersController } from './orders.controller.js';
+import { OrdersService } from './orders.service.js';
 
-@Module({})
+@Module({ controllers: [OrdersController], providers: [OrdersService] })
 export class OrdersModule {}

@@ -1,0 +1,80 @@
+import { rmSync } from 'node:fs';
+import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+import request from 'supertest';
+import { createApp } from '../../src/app.factory.js';
+import type { Scope } from '../../src/auth/scopes.js';
+import type { ClientLimits, ClientPolicies } from '../../src/clients/client-policies.js';
+import { ClientsService, type CreatedClient } from '../../src/clients/clients.service.js';
+import type { Clock } from '../../src/common/clock.js';
+import { PrismaService } from '../../src/database/prisma.service.js';
+import { copyTemplateDb, TEST_SECRETS_ENV } from './template-db.js';
+
+export interface TestApp {
+  app: NestFastifyApplication;
+  http: ReturnType<typeof request>;
+  prisma: PrismaService;
+  dbFile: string;
+  /** Creates a client (through the same service the CLI uses). */
+  client(
+    scopes: Scope[],
+    options?: { policies?: ClientPolicies; limits?: ClientLimits },
+  ): Promise<CreatedClient>;
+  /** Creates a client and returns an access token obtained through POST /oauth/token. */
+  token(
+    scopes: Scope[],
+    options?: { policies?: ClientPolicies; limits?: ClientLimits },
+  ): Promise<string>;
+  tokenFor(client: CreatedClient, scope?: string): Promise<string>;
+  close(): Promise<void>;
+}
+
+export interface StartOptions {
+  env?: Record<string, string>;
+  clock?: Clock;
+}
+
+/** Boots the real Gatehouse on a private copy of the seeded template database. */
+export async function startTestApp(options: StartOptions = {}): Promise<TestApp> {
+  const { dir, file } = copyTemplateDb();
+  const env = {
+    PATH: process.env.PATH,
+    DATABASE_URL: `file:${file}`,
+    OUTBOX_ENABLED: 'false',
+    TOKEN_ISSUER: 'http://gatehouse.test',
+    ...TEST_SECRETS_ENV,
+    ...options.env,
+  };
+  const { app } = await createApp({
+    env,
+    logger: false,
+    ...(options.clock ? { clock: options.clock } : {}),
+  });
+  await app.getHttpAdapter().getInstance().ready();
+  const http = request(app.getHttpServer());
+  const clients = app.get(ClientsService);
+
+  const tokenFor = async (client: CreatedClient, scope?: string): Promise<string> => {
+    const res = await http
+      .post('/oauth/token')
+      .auth(client.clientId, client.clientSecret)
+      .type('form')
+      .send({ grant_type: 'client_credentials', ...(scope ? { scope } : {}) });
+    if (res.status !== 200) throw new Error(`token request failed: ${res.status} ${res.text}`);
+    return (res.body as { access_token: string }).access_token;
+  };
+
+  return {
+    app,
+    http,
+    prisma: app.get(PrismaService),
+    dbFile: file,
+    client: (scopes, o = {}) => clients.create({ name: 'test-client', scopes, ...o }),
+    token: async (scopes, o = {}) =>
+      tokenFor(await clients.create({ name: 'test-client', scopes, ...o })),
+    tokenFor,
+    close: async () => {
+      await app.close();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
