@@ -1,8 +1,12 @@
 import { execFileSync } from 'node:child_process';
-import { copyFileSync, mkdtempSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { PrismaClient } from '../../src/generated/sqlite/client.js';
+import { SerializedSqliteAdapterFactory } from '../../src/database/serialized-sqlite.adapter.js';
+import { seedDemoData } from '../../src/database/seed/seed-demo.js';
 
 export const projectRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 
@@ -25,11 +29,48 @@ export function migrateSqlite(file: string): void {
   );
 }
 
-/** A fresh copy of the migrated, seeded template database prepared by global-setup. */
-export function copyTemplateDb(): { dir: string; file: string } {
-  const template = process.env.GATEHOUSE_TEMPLATE_DB;
-  if (!template)
-    throw new Error('GATEHOUSE_TEMPLATE_DB is not set: run through jest (global-setup)');
+/** Changes whenever a migration or the seed changes, so a stale template is never reused. */
+function templateFingerprint(): string {
+  const hash = createHash('sha256');
+  const migrations = path.join(projectRoot, 'prisma/sqlite/migrations');
+  for (const dir of readdirSync(migrations).sort()) {
+    const sql = path.join(migrations, dir, 'migration.sql');
+    if (existsSync(sql)) hash.update(dir).update(readFileSync(sql));
+  }
+  for (const f of ['src/database/seed/demo-data.ts', 'src/database/seed/seed-demo.ts']) {
+    hash.update(readFileSync(path.join(projectRoot, f)));
+  }
+  return hash.digest('hex').slice(0, 16);
+}
+
+let ready: Promise<string> | undefined;
+
+/**
+ * One migrated, seeded SQLite template per schema version, shared by every
+ * test file (built once, then copied in milliseconds).
+ */
+export function templateDb(): Promise<string> {
+  ready ??= (async () => {
+    const dir = path.join(tmpdir(), `gatehouse-template-${templateFingerprint()}`);
+    const file = path.join(dir, 'template.db');
+    if (existsSync(file)) return file;
+    mkdirSync(dir, { recursive: true });
+    const work = mkdtempSync(path.join(dir, 'build-'));
+    const staging = path.join(work, 'template.db');
+    migrateSqlite(staging);
+    const prisma = new PrismaClient({ adapter: new SerializedSqliteAdapterFactory(`file:${staging}`) });
+    await seedDemoData(prisma);
+    await prisma.$executeRawUnsafe('PRAGMA wal_checkpoint(TRUNCATE)');
+    await prisma.$disconnect();
+    renameSync(staging, file);
+    return file;
+  })();
+  return ready;
+}
+
+/** A private copy of the template for one test app. */
+export async function copyTemplateDb(): Promise<{ dir: string; file: string }> {
+  const template = await templateDb();
   const dir = mkdtempSync(path.join(tmpdir(), 'gatehouse-test-'));
   const file = path.join(dir, 'gatehouse.db');
   copyFileSync(template, file);

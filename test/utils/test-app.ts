@@ -35,7 +35,7 @@ export interface StartOptions {
 
 /** Boots the real Gatehouse on a private copy of the seeded template database. */
 export async function startTestApp(options: StartOptions = {}): Promise<TestApp> {
-  const { dir, file } = copyTemplateDb();
+  const { dir, file } = await copyTemplateDb();
   const env = {
     PATH: process.env.PATH,
     DATABASE_URL: `file:${file}`,

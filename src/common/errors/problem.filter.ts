@@ -32,6 +32,11 @@ export class ProblemFilter implements ExceptionFilter {
       return;
     }
     const { error, unexpected } = this.classify(exception, request);
+    if (request.url.startsWith('/oauth/') && error.status === 400) {
+      // Token endpoint clients parse RFC 6749 errors, not problem+json.
+      sendOAuthError(reply, new OAuthError('invalid_request', error.message));
+      return;
+    }
     if (unexpected !== undefined) {
       this.logger.error({ requestId: request.id, err: describe(unexpected) }, 'unhandled error');
     }

@@ -1,4 +1,6 @@
 import { Module } from '@nestjs/common';
+import { DeliveriesController } from './deliveries.controller.js';
+import { DeliveriesService } from './deliveries.service.js';
 
-@Module({})
+@Module({ controllers: [DeliveriesController], providers: [DeliveriesService] })
 export class DeliveriesModule {}

@@ -1,0 +1,85 @@
+import { GatehouseError } from '../../common/errors/gatehouse.error.js';
+
+/** The query a page belongs to and the last (windowStart, id) it returned. */
+export interface DeliveryCursor {
+  windowStart: Date;
+  id: string;
+  from: Date;
+  to: Date;
+  region: string | null;
+}
+
+interface CursorPayload {
+  v: 1;
+  ws: number;
+  id: string;
+  f: number;
+  t: number;
+  r: string | null;
+}
+
+/** Opaque to the agent: base64url JSON. Not signed, since it only positions within data the caller may read anyway. */
+export function encodeCursor(cursor: DeliveryCursor): string {
+  const payload: CursorPayload = {
+    v: 1,
+    ws: cursor.windowStart.getTime(),
+    id: cursor.id,
+    f: cursor.from.getTime(),
+    t: cursor.to.getTime(),
+    r: cursor.region,
+  };
+  return Buffer.from(JSON.stringify(payload), 'utf8').toString('base64url');
+}
+
+/** Throws `validation_failed` on field `cursor` for anything this module did not produce. */
+export function decodeCursor(value: string): DeliveryCursor {
+  const payload = parse(value);
+  if (!isPayload(payload)) throw invalidCursor('cursor is not a value returned by list_deliveries');
+  return {
+    windowStart: new Date(payload.ws),
+    id: payload.id,
+    from: new Date(payload.f),
+    to: new Date(payload.t),
+    region: payload.r,
+  };
+}
+
+export function invalidCursor(message: string): GatehouseError {
+  return new GatehouseError('validation_failed', {
+    detail: 'The cursor cannot be used with this request.',
+    agentHint:
+      'Call list_deliveries again without cursor to start from the first page, or pass nextCursor unchanged together with the same from, to and region.',
+    errors: [{ field: 'cursor', message }],
+  });
+}
+
+function parse(value: string): unknown {
+  try {
+    return JSON.parse(Buffer.from(value, 'base64url').toString('utf8'));
+  } catch {
+    return undefined;
+  }
+}
+
+function isPayload(value: unknown): value is CursorPayload {
+  if (typeof value !== 'object' || value === null) return false;
+  const p = value as Record<string, unknown>;
+  return (
+    p.v === 1 &&
+    isTime(p.ws) &&
+    typeof p.id === 'string' &&
+    p.id.length > 0 &&
+    p.id.length <= 64 &&
+    isTime(p.f) &&
+    isTime(p.t) &&
+    (p.r === null || typeof p.r === 'string')
+  );
+}
+
+function isTime(value: unknown): value is number {
+  return (
+    typeof value === 'number' &&
+    Number.isSafeInteger(value) &&
+    !Number.isNaN(new Date(value).getTime())
+  );
+}
