@@ -78,7 +78,9 @@ export async function createApp(options: CreateAppOptions = {}): Promise<Created
       log.log('seeded the demo data set and created the demo client');
     }
   }
-  await app.get(SigningKeysService).init();
+  const keys = app.get(SigningKeysService);
+  await keys.init();
+  keys.startRefreshing();
   setupOpenApi(app);
   await app.init();
   return { app, config, ...(demoClient ? { demoClient } : {}) };

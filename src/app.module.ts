@@ -1,5 +1,6 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import { APP_FILTER, APP_PIPE } from '@nestjs/core';
+import { AdminModule } from './admin/admin.module.js';
 import { AuthModule } from './auth/auth.module.js';
 import { ClientsModule } from './clients/clients.module.js';
 import { ProblemFilter } from './common/errors/problem.filter.js';
@@ -27,6 +28,7 @@ export class AppModule {
         IdempotencyModule,
         OutboxModule,
         ToolsModule,
+        AdminModule,
         HealthModule,
       ],
       providers: [

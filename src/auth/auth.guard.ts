@@ -1,8 +1,11 @@
-import { CanActivate, ExecutionContext, Injectable } from '@nestjs/common';
+import { CanActivate, ExecutionContext, Inject, Injectable } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import type { FastifyRequest } from 'fastify';
 import { GatehouseError } from '../common/errors/gatehouse.error.js';
 import { ClientsService } from '../clients/clients.service.js';
+import { ApiKeysService } from '../clients/api-keys.service.js';
+import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
+import { RevocationService } from './revocation.service.js';
 import { REQUIRED_SCOPES } from '../tools/tool.decorator.js';
 import { IS_PUBLIC } from './public.decorator.js';
 import type { Principal } from './principal.js';
@@ -19,6 +22,9 @@ export class AuthGuard implements CanActivate {
     private readonly reflector: Reflector,
     private readonly tokens: TokenService,
     private readonly clients: ClientsService,
+    private readonly apiKeys: ApiKeysService,
+    private readonly revocation: RevocationService,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
@@ -43,26 +49,33 @@ export class AuthGuard implements CanActivate {
 
   async authenticate(request: FastifyRequest): Promise<Principal> {
     const header = request.headers.authorization;
+    const apiKeyHeader = request.headers['x-api-key'];
+    if (typeof apiKeyHeader === 'string' && apiKeyHeader !== '') {
+      if (header) throw invalid('Send one credential: Authorization or X-API-Key, not both.');
+      return this.fromApiKey(apiKeyHeader);
+    }
     if (header === undefined || header === '') {
       throw new GatehouseError('missing_credentials', {
-        detail: 'Send "Authorization: Bearer <access token>".',
+        detail: 'Send "Authorization: Bearer <access token>" or "X-API-Key: <key>".',
       });
     }
     const match = /^Bearer ([A-Za-z0-9._~+/-]+=*)$/i.exec(header);
-    if (!match?.[1]) {
-      throw new GatehouseError('invalid_token', {
-        detail: 'The Authorization header must be "Bearer <token>".',
-        headers: { 'www-authenticate': 'Bearer error="invalid_request"' },
-      });
-    }
-    const claims = await this.tokens.verify(match[1]);
-    const client = await this.clients.findActive(claims.clientId);
-    if (!client) {
-      throw new GatehouseError('invalid_token', {
-        detail: 'The client this token was issued to is disabled.',
-        headers: { 'www-authenticate': 'Bearer error="invalid_token"' },
-      });
-    }
+    if (!match?.[1]) throw invalid('The Authorization header must be "Bearer <token>".');
+    const credential = match[1];
+    if (credential.startsWith('gh_')) return this.fromApiKey(credential);
+    return this.fromAccessToken(credential);
+  }
+
+  private async fromAccessToken(token: string): Promise<Principal> {
+    const claims = await this.tokens.verify(token);
+    const [client, revoked, secretOk] = await Promise.all([
+      this.clients.findActive(claims.clientId),
+      this.revocation.isTokenRevoked(claims.jti),
+      claims.secretId ? this.revocation.isSecretUsable(claims.secretId) : Promise.resolve(true),
+    ]);
+    if (!client) throw invalid('The client this token was issued to is disabled.');
+    if (revoked) throw invalid('This access token has been revoked.');
+    if (!secretOk) throw invalid('The client secret this token was issued for has been revoked or rotated out.');
     // A token never carries more than the client holds now: scopes removed later stop working at once.
     const scopes = new Set(claims.scopes.filter((s) => client.scopes.includes(s)));
     return {
@@ -75,4 +88,27 @@ export class AuthGuard implements CanActivate {
       limits: client.limits,
     };
   }
+
+  private async fromApiKey(presented: string): Promise<Principal> {
+    const key = await this.apiKeys.verify(presented, this.config.clientCacheTtlMs);
+    const client = key ? await this.clients.findActive(key.clientId) : null;
+    if (!key || !client) throw invalid('The API key is not valid, has expired or was revoked.');
+    const scopes = new Set(key.scopes.filter((s) => client.scopes.includes(s)));
+    return {
+      clientId: client.id,
+      clientName: client.name,
+      scopes,
+      credentialType: 'api_key',
+      credentialId: key.keyId,
+      policies: client.policies,
+      limits: client.limits,
+    };
+  }
+}
+
+function invalid(detail: string): GatehouseError {
+  return new GatehouseError('invalid_token', {
+    detail,
+    headers: { 'www-authenticate': 'Bearer error="invalid_token"' },
+  });
 }

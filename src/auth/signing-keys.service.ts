@@ -1,4 +1,4 @@
-import { Injectable, Logger } from '@nestjs/common';
+import { Injectable, Logger, type OnModuleDestroy } from '@nestjs/common';
 import {
   calculateJwkThumbprint,
   exportJWK,
@@ -15,6 +15,17 @@ import { decryptAtRest, encryptAtRest } from './key-encryption.js';
 
 export const SIGNING_ALG = 'ES256';
 
+/** How often a running server re-reads the key set, so a rotation made by the CLI is picked up. */
+export const KEY_REFRESH_MS = 30_000;
+
+export interface SigningKeyView {
+  kid: string;
+  status: string;
+  createdAt: string;
+  retiringAt: string | null;
+  retiredAt: string | null;
+}
+
 interface ActiveKey {
   kid: string;
   privateKey: CryptoKey;
@@ -22,18 +33,76 @@ interface ActiveKey {
 
 /** ES256 signing keys: private halves encrypted at rest, public halves served as JWKS. */
 @Injectable()
-export class SigningKeysService {
+export class SigningKeysService implements OnModuleDestroy {
   private readonly logger = new Logger(SigningKeysService.name);
   private active: ActiveKey | null = null;
   private verification = new Map<string, CryptoKey>();
   private published: JWK[] = [];
   private lastRefresh = 0;
+  private timer: NodeJS.Timeout | undefined;
 
   constructor(
     private readonly prisma: PrismaService,
     private readonly clock: Clock,
     private readonly keyEncryptionKey: Buffer,
+    /** Longest time a token signed by a key may still be presented after the key stops signing. */
+    private readonly retireAfterSeconds = 3600 + 300,
   ) {}
+
+  /** Keeps the key set fresh in a running server. */
+  startRefreshing(): void {
+    this.timer ??= setInterval(() => {
+      this.refresh().catch((error: unknown) => this.logger.warn(`key refresh failed: ${String(error)}`));
+    }, KEY_REFRESH_MS);
+    this.timer.unref();
+  }
+
+  onModuleDestroy(): void {
+    if (this.timer) clearInterval(this.timer);
+  }
+
+  /**
+   * Adds a new active key and moves the previous ones to "retiring": they stay
+   * in JWKS (so tokens they signed keep verifying) until those tokens expire.
+   */
+  async rotate(): Promise<{ kid: string; retiring: string[] }> {
+    const now = this.clock.now();
+    const previous = await this.prisma.signingKey.findMany({ where: { status: 'active' } });
+    const kid = await this.createKey();
+    await this.prisma.signingKey.updateMany({
+      where: { kid: { in: previous.map((p) => p.kid) } },
+      data: { status: 'retiring', retiringAt: now },
+    });
+    await this.refresh();
+    return { kid, retiring: previous.map((p) => p.kid) };
+  }
+
+  async list(): Promise<SigningKeyView[]> {
+    await this.retireExpired();
+    const rows = await this.prisma.signingKey.findMany({ orderBy: { createdAt: 'asc' } });
+    return rows.map((r) => ({
+      kid: r.kid,
+      status: r.status,
+      createdAt: r.createdAt.toISOString(),
+      retiringAt: r.retiringAt?.toISOString() ?? null,
+      retiredAt: r.retiredAt?.toISOString() ?? null,
+    }));
+  }
+
+  /** Retires keys whose last possible token has expired; they leave JWKS and stop verifying. */
+  async retireExpired(): Promise<string[]> {
+    const now = this.clock.now();
+    const cutoff = new Date(now.getTime() - this.retireAfterSeconds * 1000);
+    const due = await this.prisma.signingKey.findMany({
+      where: { status: 'retiring', retiringAt: { lte: cutoff } },
+    });
+    if (due.length === 0) return [];
+    await this.prisma.signingKey.updateMany({
+      where: { kid: { in: due.map((d) => d.kid) } },
+      data: { status: 'retired', retiredAt: now },
+    });
+    return due.map((d) => d.kid);
+  }
 
   /** Loads the keys, creating the first one on a new store. */
   async init(): Promise<void> {
@@ -64,6 +133,7 @@ export class SigningKeysService {
   }
 
   async refresh(): Promise<void> {
+    await this.retireExpired();
     const rows = await this.prisma.signingKey.findMany({
       where: { status: { in: ['active', 'retiring'] } },
       orderBy: { createdAt: 'desc' },

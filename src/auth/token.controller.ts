@@ -1,7 +1,11 @@
 import { Body, Controller, Headers, HttpCode, Post, Res } from '@nestjs/common';
 import { ApiBody, ApiConsumes, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
-import { ClientsService } from '../clients/clients.service.js';
+import { ClientsService, type ClientView } from '../clients/clients.service.js';
+import { ApiKeysService } from '../clients/api-keys.service.js';
+import { GatehouseError } from '../common/errors/gatehouse.error.js';
+import { RevocationService } from './revocation.service.js';
+import { Scope as Scopes } from './scopes.js';
 import { OAuthError } from './oauth.error.js';
 import { Public } from './public.decorator.js';
 import { isScope, type Scope } from './scopes.js';
@@ -20,7 +24,100 @@ export class TokenController {
   constructor(
     private readonly clients: ClientsService,
     private readonly tokens: TokenService,
+    private readonly revocation: RevocationService,
+    private readonly apiKeys: ApiKeysService,
   ) {}
+
+  /** RFC 7662. Inactive, unknown, foreign or malformed tokens all answer exactly {"active": false}. */
+  @Public()
+  @Post('introspect')
+  @HttpCode(200)
+  @ApiOperation({
+    operationId: 'oauth_introspect',
+    summary: 'Introspect an access token (RFC 7662)',
+    description:
+      'The caller authenticates as a client. A client may introspect its own tokens; a client holding clients:admin may introspect any.',
+  })
+  @ApiConsumes('application/x-www-form-urlencoded', 'application/json')
+  async introspect(
+    @Body() body: Record<string, unknown> | undefined,
+    @Headers('authorization') authorization: string | undefined,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<Record<string, unknown>> {
+    void reply.header('cache-control', 'no-store').header('pragma', 'no-cache');
+    const form = body ?? {};
+    const caller = await this.authenticateCaller(form, authorization);
+    const token = single(form, 'token');
+    if (!token) throw new OAuthError('invalid_request', 'token is required');
+    try {
+      const claims = await this.tokens.verify(token);
+      const owner = await this.clients.findActive(claims.clientId);
+      const mayRead = claims.clientId === caller.id || caller.scopes.includes(Scopes.ClientsAdmin);
+      const secretOk = claims.secretId ? await this.revocation.isSecretUsable(claims.secretId) : true;
+      if (!owner || !mayRead || !secretOk || (await this.revocation.isTokenRevoked(claims.jti))) {
+        return { active: false };
+      }
+      return {
+        active: true,
+        scope: claims.scopes.filter((s) => owner.scopes.includes(s)).join(' '),
+        client_id: claims.clientId,
+        sub: claims.sub,
+        token_type: 'Bearer',
+        exp: claims.exp,
+        iat: claims.iat,
+        jti: claims.jti,
+      };
+    } catch (error) {
+      if (error instanceof GatehouseError) return { active: false };
+      throw error;
+    }
+  }
+
+  /** RFC 7009. Answers 200 whether or not the token was valid, so it reveals nothing. */
+  @Public()
+  @Post('revoke')
+  @HttpCode(200)
+  @ApiOperation({
+    operationId: 'oauth_revoke',
+    summary: 'Revoke an access token or API key (RFC 7009)',
+    description: 'The caller authenticates as a client and may revoke only its own tokens and API keys.',
+  })
+  @ApiConsumes('application/x-www-form-urlencoded', 'application/json')
+  async revoke(
+    @Body() body: Record<string, unknown> | undefined,
+    @Headers('authorization') authorization: string | undefined,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<Record<string, never>> {
+    void reply.header('cache-control', 'no-store');
+    const form = body ?? {};
+    const caller = await this.authenticateCaller(form, authorization);
+    const token = single(form, 'token');
+    if (!token) throw new OAuthError('invalid_request', 'token is required');
+    if (token.startsWith('gh_')) {
+      const key = await this.apiKeys.verify(token, 0);
+      if (key && key.clientId === caller.id) await this.apiKeys.revoke(key.keyId);
+      return {};
+    }
+    try {
+      const claims = await this.tokens.verify(token);
+      if (claims.clientId === caller.id) {
+        await this.revocation.revokeToken(claims.jti, claims.clientId, new Date(claims.exp * 1000));
+      }
+    } catch (error) {
+      if (!(error instanceof GatehouseError)) throw error;
+    }
+    return {};
+  }
+
+  private async authenticateCaller(
+    form: Record<string, unknown>,
+    authorization: string | undefined,
+  ): Promise<ClientView> {
+    const credentials = readCredentials(form, authorization);
+    const auth = await this.clients.authenticate(credentials.clientId, credentials.clientSecret);
+    if (!auth) throw new OAuthError('invalid_client', 'client authentication failed', credentials.basic);
+    return auth.client;
+  }
 
   @Public()
   @Post('token')

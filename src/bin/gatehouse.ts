@@ -1,37 +1,53 @@
+import { mkdirSync } from 'node:fs';
+import { Logger } from '@nestjs/common';
 import { Command, InvalidArgumentError } from 'commander';
-import { loadConfig, ConfigError } from '../config/app-config.js';
-import { resolveServerSecrets } from '../config/local-secrets.js';
-import { PrismaService } from '../database/prisma.service.js';
-import { prepareStore } from '../database/prepare-store.js';
+import { isScope, type Scope } from '../auth/scopes.js';
+import { SigningKeysService } from '../auth/signing-keys.service.js';
+import { retireAfterSeconds } from '../auth/auth.module.js';
+import { ApiKeysService } from '../clients/api-keys.service.js';
+import { parseLimits, parsePolicies } from '../clients/client-policies.js';
 import { ClientsService } from '../clients/clients.service.js';
 import { CredentialHasher } from '../clients/credential-hasher.js';
 import { SystemClock } from '../common/clock.js';
-import { isScope, type Scope } from '../auth/scopes.js';
-import { parseLimits, parsePolicies } from '../clients/client-policies.js';
-import { mkdirSync } from 'node:fs';
+import { GatehouseError } from '../common/errors/gatehouse.error.js';
+import { ConfigError, loadConfig } from '../config/app-config.js';
+import { resolveServerSecrets } from '../config/local-secrets.js';
+import { prepareStore } from '../database/prepare-store.js';
+import { PrismaService } from '../database/prisma.service.js';
+import { SecurityEventsService } from '../admin/security-events.service.js';
 
 /**
  * The security team's CLI. It opens the store directly, so it works with the
  * server stopped. With --json every command prints exactly one JSON object.
  */
+interface Services {
+  clients: ClientsService;
+  apiKeys: ApiKeysService;
+  signingKeys: SigningKeysService;
+  events: SecurityEventsService;
+  prisma: PrismaService;
+}
+
 interface Output {
   json?: boolean;
 }
 
-async function withServices<T>(fn: (s: { clients: ClientsService }) => Promise<T>): Promise<T> {
+async function withServices<T>(fn: (s: Services) => Promise<T>): Promise<T> {
   const config = loadConfig();
   if (config.database === 'sqlite') mkdirSync(config.dataDir, { recursive: true });
   const secrets = resolveServerSecrets(config, (m) => process.stderr.write(`warning: ${m}\n`));
   await prepareStore(config, (m) => process.stderr.write(`${m}\n`));
   const prisma = new PrismaService(config);
+  const clock = new SystemClock();
+  const hasher = new CredentialHasher(secrets.pepper);
   try {
-    const clients = new ClientsService(
+    return await fn({
       prisma,
-      new CredentialHasher(secrets.pepper),
-      new SystemClock(),
-      config,
-    );
-    return await fn({ clients });
+      clients: new ClientsService(prisma, hasher, clock, config),
+      apiKeys: new ApiKeysService(prisma, hasher, clock),
+      signingKeys: new SigningKeysService(prisma, clock, secrets.keyEncryptionKey, retireAfterSeconds(config)),
+      events: new SecurityEventsService(),
+    });
   } finally {
     await prisma.$disconnect();
   }
@@ -50,77 +66,275 @@ function scopesArg(value: string): Scope[] {
 
 function jsonArg(value: string): string {
   try {
-    JSON.parse(value);
+    const parsed: unknown = JSON.parse(value);
+    if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed)) throw new Error();
   } catch {
     throw new InvalidArgumentError('must be a JSON object');
   }
   return value;
 }
 
+/** Durations like 0, 90s, 30m, 24h, 7d. */
+export function durationArg(value: string): number {
+  const match = /^(\d+)([smhd]?)$/.exec(value.trim());
+  if (!match?.[1]) throw new InvalidArgumentError('use a duration such as 0, 90s, 30m, 24h or 7d');
+  const unit = { '': 1, s: 1, m: 60, h: 3600, d: 86400 }[match[2] ?? ''] ?? 1;
+  const seconds = Number(match[1]) * unit;
+  if (seconds > 30 * 86400) throw new InvalidArgumentError('at most 30d');
+  return seconds;
+}
+
+function dateArg(value: string): Date {
+  const date = new Date(value);
+  if (Number.isNaN(date.getTime())) throw new InvalidArgumentError('must be an ISO 8601 date');
+  return date;
+}
+
 function print(opts: Output, json: unknown, human: string): void {
   process.stdout.write(opts.json ? `${JSON.stringify(json)}\n` : `${human}\n`);
 }
+
+// stdout carries only the command's answer; Nest's console logger would write there too.
+Logger.overrideLogger(false);
+
+const SHOWN_ONCE = '(shown once; store it in your secret manager)';
 
 const program = new Command('gatehouse')
   .description('Manage Gatehouse clients and credentials (works with the server stopped)')
   .showHelpAfterError();
 
+// ------------------------------------------------------------------- clients
 const clients = program.command('clients').description('OAuth clients used by agents');
 
 clients
   .command('create')
   .description('create a client and print its id and secret once')
   .requiredOption('--name <name>', 'a name for the agent, e.g. sales-bot')
-  .requiredOption(
-    '--scopes <list>',
-    'comma-separated scopes, e.g. inventory:read,orders:read',
-    scopesArg,
-  )
+  .requiredOption('--scopes <list>', 'comma-separated scopes, e.g. inventory:read,orders:read', scopesArg)
   .option('--policies <json>', 'client policies, e.g. {"orderLookup":"verified"}', jsonArg)
   .option('--limits <json>', 'per-minute limits, e.g. {"read":60,"write":10}', jsonArg)
   .option('--json', 'print one JSON object')
-  .action(
-    async (
-      opts: Output & { name: string; scopes: Scope[]; policies?: string; limits?: string },
-    ) => {
-      const created = await withServices(({ clients: service }) =>
-        service.create({
-          name: opts.name,
-          scopes: opts.scopes,
-          policies: parsePolicies(opts.policies ?? '{}'),
-          limits: parseLimits(opts.limits ?? '{}'),
-        }),
-      );
-      print(
-        opts,
-        created,
-        [
-          `client_id:     ${created.clientId}`,
-          `client_secret: ${created.clientSecret}   (shown once; store it in your secret manager)`,
-          `scopes:        ${created.scopes.join(' ')}`,
-        ].join('\n'),
-      );
-    },
-  );
+  .action(async (opts: Output & { name: string; scopes: Scope[]; policies?: string; limits?: string }) => {
+    const created = await withServices(async (s) => {
+      const c = await s.clients.create({
+        name: opts.name,
+        scopes: opts.scopes,
+        policies: parsePolicies(opts.policies ?? '{}'),
+        limits: parseLimits(opts.limits ?? '{}'),
+      });
+      await s.events.record('client.created', { clientId: c.clientId, credentialId: c.secretId, actor: 'cli' });
+      return c;
+    });
+    print(
+      opts,
+      { clientId: created.clientId, clientSecret: created.clientSecret, scopes: created.scopes, secretId: created.secretId },
+      [
+        `client_id:     ${created.clientId}`,
+        `client_secret: ${created.clientSecret}   ${SHOWN_ONCE}`,
+        `scopes:        ${created.scopes.join(' ')}`,
+      ].join('\n'),
+    );
+  });
 
 clients
   .command('list')
   .description('list clients (never secrets)')
   .option('--json', 'print one JSON object')
   .action(async (opts: Output) => {
-    const list = await withServices(({ clients: service }) => service.list());
+    const list = await withServices((s) => s.clients.list());
     print(
       opts,
       { clients: list },
-      list
-        .map((c) => `${c.id}  ${c.status.padEnd(8)}  ${c.name}  [${c.scopes.join(' ')}]`)
-        .join('\n') || '(no clients)',
+      list.map((c) => `${c.id}  ${c.status.padEnd(8)}  ${c.name}  [${c.scopes.join(' ')}]`).join('\n') ||
+        '(no clients)',
+    );
+  });
+
+clients
+  .command('show <clientId>')
+  .description('a client with its secrets and API keys (ids and dates only)')
+  .option('--json', 'print one JSON object')
+  .action(async (clientId: string, opts: Output) => {
+    const view = await withServices(async (s) => ({
+      ...(await s.clients.get(clientId)),
+      secrets: await s.clients.secrets(clientId),
+      apiKeys: await s.apiKeys.list(clientId),
+    }));
+    print(opts, view, JSON.stringify(view, null, 2));
+  });
+
+clients
+  .command('disable <clientId>')
+  .description('disable a client at once: its secrets, keys and live tokens stop working')
+  .option('--json', 'print one JSON object')
+  .action(async (clientId: string, opts: Output) => {
+    const client = await withServices(async (s) => {
+      const c = await s.clients.disable(clientId);
+      await s.events.record('client.disabled', { clientId, actor: 'cli' });
+      return c;
+    });
+    print(opts, client, `disabled ${client.id}`);
+  });
+
+clients
+  .command('update <clientId>')
+  .description('set scopes, policies, limits or name')
+  .option('--name <name>', 'new name')
+  .option('--scopes <list>', 'comma-separated scopes (replaces the set)', scopesArg)
+  .option('--policies <json>', 'policies (replaces the set)', jsonArg)
+  .option('--limits <json>', 'per-minute limits (replaces the set)', jsonArg)
+  .option('--json', 'print one JSON object')
+  .action(
+    async (clientId: string, opts: Output & { name?: string; scopes?: Scope[]; policies?: string; limits?: string }) => {
+      const client = await withServices(async (s) => {
+        const c = await s.clients.update(clientId, {
+          ...(opts.name ? { name: opts.name } : {}),
+          ...(opts.scopes ? { scopes: opts.scopes } : {}),
+          ...(opts.policies ? { policies: parsePolicies(opts.policies) } : {}),
+          ...(opts.limits ? { limits: parseLimits(opts.limits) } : {}),
+        });
+        await s.events.record('client.updated', { clientId, actor: 'cli' });
+        return c;
+      });
+      print(opts, client, `updated ${client.id}: [${client.scopes.join(' ')}]`);
+    },
+  );
+
+// ------------------------------------------------------------------- secrets
+const secrets = program.command('secrets').description('client secrets');
+
+secrets
+  .command('rotate <clientId>')
+  .description('add a new secret; the old ones keep working for the grace period')
+  .option('--grace <duration>', 'how long old secrets keep working (0, 30m, 24h, 7d)', durationArg, 86400)
+  .option('--json', 'print one JSON object')
+  .action(async (clientId: string, opts: Output & { grace: number }) => {
+    const rotated = await withServices(async (s) => {
+      const r = await s.clients.rotateSecret(clientId, opts.grace);
+      await s.events.record('secret.rotated', { clientId, credentialId: r.secretId, actor: 'cli' });
+      return r;
+    });
+    print(
+      opts,
+      rotated,
+      [
+        `client_id:     ${rotated.clientId}`,
+        `client_secret: ${rotated.clientSecret}   ${SHOWN_ONCE}`,
+        `old secrets stop working at ${rotated.previousSecretsExpireAt}`,
+      ].join('\n'),
+    );
+  });
+
+secrets
+  .command('revoke <clientId> <secretId>')
+  .description('revoke one secret at once (tokens issued for it stop working too)')
+  .option('--json', 'print one JSON object')
+  .action(async (clientId: string, secretId: string, opts: Output) => {
+    const revoked = await withServices(async (s) => {
+      const r = await s.clients.revokeSecret(clientId, secretId);
+      await s.events.record('secret.revoked', { clientId, credentialId: secretId, actor: 'cli' });
+      return r;
+    });
+    print(opts, revoked, `revoked ${revoked.secretId} at ${revoked.revokedAt}`);
+  });
+
+// ---------------------------------------------------------------------- keys
+const keys = program.command('keys').description('scoped API keys (gh_<keyId>_<secret>)');
+
+keys
+  .command('create <clientId>')
+  .description('create an API key and print it once')
+  .option('--name <name>', 'a label for the key')
+  .option('--scopes <list>', "a subset of the client's scopes (default: all)", scopesArg)
+  .option('--expires <date>', 'expiry, ISO 8601', dateArg)
+  .option('--json', 'print one JSON object')
+  .action(async (clientId: string, opts: Output & { name?: string; scopes?: Scope[]; expires?: Date }) => {
+    const created = await withServices(async (s) => {
+      const k = await s.apiKeys.create(clientId, {
+        ...(opts.name ? { name: opts.name } : {}),
+        ...(opts.scopes ? { scopes: opts.scopes } : {}),
+        expiresAt: opts.expires ?? null,
+      });
+      await s.events.record('api_key.created', { clientId, credentialId: k.keyId, actor: 'cli' });
+      return k;
+    });
+    print(opts, created, [`key_id:  ${created.keyId}`, `api_key: ${created.apiKey}   ${SHOWN_ONCE}`].join('\n'));
+  });
+
+keys
+  .command('rotate <keyId>')
+  .description('replace a key; the old one keeps working for the grace period')
+  .option('--grace <duration>', 'how long the old key keeps working (0, 30m, 24h, 7d)', durationArg, 86400)
+  .option('--json', 'print one JSON object')
+  .action(async (keyId: string, opts: Output & { grace: number }) => {
+    const rotated = await withServices(async (s) => {
+      const r = await s.apiKeys.rotate(keyId, opts.grace);
+      await s.events.record('api_key.rotated', { clientId: r.clientId, credentialId: keyId, actor: 'cli' });
+      return r;
+    });
+    print(
+      opts,
+      rotated,
+      [
+        `key_id:  ${rotated.keyId}`,
+        `api_key: ${rotated.apiKey}   ${SHOWN_ONCE}`,
+        `old key ${keyId} stops working at ${rotated.previousKeyExpiresAt}`,
+      ].join('\n'),
+    );
+  });
+
+keys
+  .command('revoke <keyId>')
+  .description('revoke an API key at once')
+  .option('--json', 'print one JSON object')
+  .action(async (keyId: string, opts: Output) => {
+    const revoked = await withServices(async (s) => {
+      const r = await s.apiKeys.revoke(keyId);
+      await s.events.record('api_key.revoked', { credentialId: keyId, actor: 'cli' });
+      return r;
+    });
+    print(opts, revoked, `revoked ${revoked.keyId} at ${revoked.revokedAt}`);
+  });
+
+// -------------------------------------------------------------- signing keys
+const signing = program.command('signing-keys').description('ES256 token signing keys');
+
+signing
+  .command('rotate')
+  .description('add a new signing key; the old one stays in JWKS until its tokens expire')
+  .option('--json', 'print one JSON object')
+  .action(async (opts: Output) => {
+    const rotated = await withServices(async (s) => {
+      const r = await s.signingKeys.rotate();
+      await s.events.record('signing_key.rotated', { credentialId: r.kid, actor: 'cli' });
+      return r;
+    });
+    print(opts, rotated, `active signing key: ${rotated.kid}; retiring: ${rotated.retiring.join(', ') || '-'}`);
+  });
+
+signing
+  .command('list')
+  .description('signing keys and their state (retires keys whose tokens have all expired)')
+  .option('--json', 'print one JSON object')
+  .action(async (opts: Output) => {
+    const list = await withServices((s) => s.signingKeys.list());
+    print(
+      opts,
+      { keys: list },
+      list.map((k) => `${k.kid}  ${k.status.padEnd(8)}  created ${k.createdAt}`).join('\n') || '(none)',
     );
   });
 
 program.parseAsync(process.argv).catch((error: unknown) => {
+  const json = process.argv.includes('--json');
   const message =
-    error instanceof ConfigError || error instanceof Error ? error.message : String(error);
-  process.stderr.write(`error: ${message}\n`);
+    error instanceof GatehouseError
+      ? (error.options.detail ?? error.message)
+      : error instanceof ConfigError || error instanceof Error
+        ? error.message
+        : String(error);
+  const code = error instanceof GatehouseError ? error.code : 'error';
+  if (json) process.stdout.write(`${JSON.stringify({ error: code, message })}\n`);
+  else process.stderr.write(`error: ${message}\n`);
   process.exitCode = 1;
 });

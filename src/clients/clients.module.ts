@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { SERVER_SECRETS } from '../config/config.module.js';
 import type { ServerSecrets } from '../config/local-secrets.js';
+import { ApiKeysService } from './api-keys.service.js';
 import { ClientsService } from './clients.service.js';
 import { CredentialHasher } from './credential-hasher.js';
 
@@ -12,7 +13,8 @@ import { CredentialHasher } from './credential-hasher.js';
       useFactory: (secrets: ServerSecrets) => new CredentialHasher(secrets.pepper),
     },
     ClientsService,
+    ApiKeysService,
   ],
-  exports: [ClientsService, CredentialHasher],
+  exports: [ClientsService, ApiKeysService, CredentialHasher],
 })
 export class ClientsModule {}

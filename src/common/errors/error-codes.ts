@@ -82,6 +82,18 @@ export const ERROR_CATALOG = {
     retryable: false,
     agentHint: 'Call check_inventory without a warehouse to see every warehouse code.',
   },
+  client_not_found: {
+    status: 404,
+    title: 'Client not found',
+    retryable: false,
+    agentHint: 'Check the client id with GET /v1/admin/clients.',
+  },
+  credential_not_found: {
+    status: 404,
+    title: 'Credential not found',
+    retryable: false,
+    agentHint: 'Check the secret or key id with GET /v1/admin/clients/{clientId}.',
+  },
   method_not_allowed: {
     status: 405,
     title: 'Method not allowed on this endpoint',

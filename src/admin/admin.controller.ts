@@ -1,0 +1,129 @@
+import { Body, Controller, Get, HttpCode, Param, Patch, Post } from '@nestjs/common';
+import { ApiOperation, ApiTags } from '@nestjs/swagger';
+import { Scope } from '../auth/scopes.js';
+import { ApiKeysService } from '../clients/api-keys.service.js';
+import { ClientsService } from '../clients/clients.service.js';
+import { ApiProblems, RequiresScopes } from '../tools/tool.decorator.js';
+import {
+  ClientParams,
+  CreateApiKeyDto,
+  CreateClientDto,
+  KeyParams,
+  RotateDto,
+  SecretParams,
+  UpdateClientDto,
+} from './dto/admin.dto.js';
+import { SecurityEventsService } from './security-events.service.js';
+
+const DEFAULT_GRACE_SECONDS = 24 * 3600;
+
+/** The security team's API (scope clients:admin). Secrets appear once, in create/rotate answers only. */
+@ApiTags('admin')
+@RequiresScopes(Scope.ClientsAdmin)
+@ApiProblems(['validation_failed', 'missing_credentials', 'invalid_token', 'insufficient_scope', 'client_not_found', 'credential_not_found'])
+@Controller('v1/admin')
+export class AdminController {
+  constructor(
+    private readonly clients: ClientsService,
+    private readonly apiKeys: ApiKeysService,
+    private readonly events: SecurityEventsService,
+  ) {}
+
+  @Get('clients')
+  @ApiOperation({ operationId: 'admin_list_clients', summary: 'List clients' })
+  async list() {
+    return { clients: await this.clients.list() };
+  }
+
+  @Post('clients')
+  @ApiOperation({ operationId: 'admin_create_client', summary: 'Create a client; the secret is shown once' })
+  async create(@Body() body: CreateClientDto) {
+    const created = await this.clients.create({
+      name: body.name,
+      scopes: body.scopes,
+      policies: { ...body.policies },
+      limits: { ...body.limits },
+    });
+    await this.events.record('client.created', { clientId: created.clientId, credentialId: created.secretId });
+    return created;
+  }
+
+  @Get('clients/:clientId')
+  @ApiOperation({ operationId: 'admin_get_client', summary: 'A client with its secrets and API keys (never the secret values)' })
+  async get(@Param() { clientId }: ClientParams) {
+    const [client, secrets, apiKeys] = await Promise.all([
+      this.clients.get(clientId),
+      this.clients.secrets(clientId),
+      this.apiKeys.list(clientId),
+    ]);
+    return { ...client, secrets, apiKeys };
+  }
+
+  @Patch('clients/:clientId')
+  @ApiOperation({ operationId: 'admin_update_client', summary: 'Set scopes, policies, limits or name' })
+  async update(@Param() { clientId }: ClientParams, @Body() body: UpdateClientDto) {
+    const updated = await this.clients.update(clientId, {
+      ...(body.name !== undefined ? { name: body.name } : {}),
+      ...(body.scopes !== undefined ? { scopes: body.scopes } : {}),
+      ...(body.policies !== undefined ? { policies: { ...body.policies } } : {}),
+      ...(body.limits !== undefined ? { limits: { ...body.limits } } : {}),
+    });
+    await this.events.record('client.updated', { clientId });
+    return updated;
+  }
+
+  @Post('clients/:clientId/disable')
+  @HttpCode(200)
+  @ApiOperation({ operationId: 'admin_disable_client', summary: 'Disable a client at once (tokens and keys included)' })
+  async disable(@Param() { clientId }: ClientParams) {
+    const client = await this.clients.disable(clientId);
+    await this.events.record('client.disabled', { clientId });
+    return client;
+  }
+
+  @Post('clients/:clientId/secrets/rotate')
+  @ApiOperation({ operationId: 'admin_rotate_secret', summary: 'Add a new secret; old ones work for the grace period' })
+  async rotateSecret(@Param() { clientId }: ClientParams, @Body() body: RotateDto) {
+    const rotated = await this.clients.rotateSecret(clientId, body.graceSeconds ?? DEFAULT_GRACE_SECONDS);
+    await this.events.record('secret.rotated', { clientId, credentialId: rotated.secretId });
+    return rotated;
+  }
+
+  @Post('clients/:clientId/secrets/:secretId/revoke')
+  @HttpCode(200)
+  @ApiOperation({ operationId: 'admin_revoke_secret', summary: 'Revoke a secret at once (tokens issued for it too)' })
+  async revokeSecret(@Param() { clientId, secretId }: SecretParams) {
+    const revoked = await this.clients.revokeSecret(clientId, secretId);
+    await this.events.record('secret.revoked', { clientId, credentialId: secretId });
+    return revoked;
+  }
+
+  @Post('clients/:clientId/keys')
+  @ApiOperation({ operationId: 'admin_create_api_key', summary: 'Create a scoped API key; shown once' })
+  async createKey(@Param() { clientId }: ClientParams, @Body() body: CreateApiKeyDto) {
+    const created = await this.apiKeys.create(clientId, {
+      ...(body.name ? { name: body.name } : {}),
+      ...(body.scopes ? { scopes: body.scopes } : {}),
+      expiresAt: body.expiresAt ? new Date(body.expiresAt) : null,
+    });
+    await this.events.record('api_key.created', { clientId, credentialId: created.keyId });
+    return created;
+  }
+
+  @Post('keys/:keyId/rotate')
+  @ApiOperation({ operationId: 'admin_rotate_api_key', summary: 'Replace an API key; the old one works for the grace period' })
+  async rotateKey(@Param() { keyId }: KeyParams, @Body() body: RotateDto) {
+    const rotated = await this.apiKeys.rotate(keyId, body.graceSeconds ?? DEFAULT_GRACE_SECONDS);
+    await this.events.record('api_key.rotated', { clientId: rotated.clientId, credentialId: keyId });
+    return rotated;
+  }
+
+  @Post('keys/:keyId/revoke')
+  @HttpCode(200)
+  @ApiOperation({ operationId: 'admin_revoke_api_key', summary: 'Revoke an API key at once' })
+  async revokeKey(@Param() { keyId }: KeyParams) {
+    const revoked = await this.apiKeys.revoke(keyId);
+    await this.events.record('api_key.revoked', { credentialId: keyId });
+    return revoked;
+  }
+}
