@@ -31,6 +31,14 @@ export interface CreatedApp {
   demoClient?: CreatedClient;
 }
 
+/** The JSON API takes JSON only; forms are accepted solely by the OAuth endpoints (RFC 6749). */
+function unsupportedBody(method: string, url: string, contentType: string | undefined): Error | undefined {
+  if (method === 'GET' || method === 'HEAD' || method === 'OPTIONS' || url.startsWith('/oauth/')) return undefined;
+  if (contentType === undefined) return undefined;
+  if (/^application\/json\s*(;|$)/i.test(contentType)) return undefined;
+  return Object.assign(new Error('unsupported media type'), { statusCode: 415 });
+}
+
 /** Builds a ready (initialised, not listening) Gatehouse: store migrated, demo data seeded, keys loaded. */
 export async function createApp(options: CreateAppOptions = {}): Promise<CreatedApp> {
   const config = loadConfig(options.env ?? process.env);
@@ -49,9 +57,10 @@ export async function createApp(options: CreateAppOptions = {}): Promise<Created
   });
   const fastify = adapter.getInstance();
   fastify.addHook('onRoute', (route) => routes.add(route.method, route.url));
+  fastify.removeContentTypeParser('text/plain');
   fastify.addHook('onRequest', (request, reply, done) => {
     void reply.header('x-request-id', request.id);
-    done();
+    done(unsupportedBody(request.method, request.url, request.headers['content-type']));
   });
 
   const app = await NestFactory.create<NestFastifyApplication>(

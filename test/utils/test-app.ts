@@ -1,3 +1,4 @@
+import { inspect } from 'node:util';
 import { rmSync } from 'node:fs';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import request from 'supertest';
@@ -5,7 +6,8 @@ import { createApp } from '../../src/app.factory.js';
 import type { Scope } from '../../src/auth/scopes.js';
 import type { ClientLimits, ClientPolicies } from '../../src/clients/client-policies.js';
 import { ClientsService, type CreatedClient } from '../../src/clients/clients.service.js';
-import type { Clock } from '../../src/common/clock.js';
+import type { LoggerService } from '@nestjs/common';
+import { Clock } from '../../src/common/clock.js';
 import { PrismaService } from '../../src/database/prisma.service.js';
 import { copyTemplateDb, TEST_SECRETS_ENV } from './template-db.js';
 
@@ -31,6 +33,7 @@ export interface TestApp {
 export interface StartOptions {
   env?: Record<string, string>;
   clock?: Clock;
+  logger?: LoggerService;
 }
 
 /** Boots the real Gatehouse on a private copy of the seeded template database. */
@@ -77,4 +80,42 @@ export async function startTestApp(options: StartOptions = {}): Promise<TestApp>
       rmSync(dir, { recursive: true, force: true });
     },
   };
+}
+
+/** A clock tests move by hand: rotation and expiry timelines without sleeping. */
+export class TestClock extends Clock {
+  private current: number;
+
+  constructor(start = Date.now()) {
+    super();
+    this.current = start;
+  }
+
+  now(): Date {
+    return new Date(this.current);
+  }
+
+  advance(seconds: number): void {
+    this.current += seconds * 1000;
+  }
+}
+
+/** Collects every line Nest would log, for the secret-leak checks. */
+export class CapturingLogger implements LoggerService {
+  readonly lines: string[] = [];
+  log(message: unknown, ...rest: unknown[]): void {
+    this.lines.push([message, ...rest].map((m) => inspect(m, { depth: 8 })).join(' '));
+  }
+  error(message: unknown, ...rest: unknown[]): void {
+    this.log(message, ...rest);
+  }
+  warn(message: unknown, ...rest: unknown[]): void {
+    this.log(message, ...rest);
+  }
+  debug(message: unknown, ...rest: unknown[]): void {
+    this.log(message, ...rest);
+  }
+  verbose(message: unknown, ...rest: unknown[]): void {
+    this.log(message, ...rest);
+  }
 }
