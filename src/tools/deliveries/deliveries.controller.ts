@@ -16,7 +16,7 @@ export class DeliveriesController {
   @Tool({
     name: 'get_delivery_schedule',
     description: [
-      'Read-only. Every delivery of one sales order: delivery id, status (scheduled, in_transit, delivered, failed), carrier, tracking number (null until handed to the carrier), planned window start/end and region.',
+      'Deliveries of one sales order with carrier, tracking number and planned delivery window. Read-only; each delivery has an id, a status (scheduled, in_transit, delivered, failed), the carrier, the tracking number (null until handed to the carrier), the planned window start/end and the region.',
       'Use it when a customer asks when their order will arrive or for a tracking number, and gives an order number such as "SO-2026-000123". For the overall order status use get_order_status.',
       'Times are UTC (ISO 8601); Vietnam is UTC+7, so tell the customer local time. Pass the email (customerEmail) or phone (customerPhone, e.g. "+84901234567") the customer gave you: some deployments require one, and any you pass must match the order.',
       'An empty deliveries list means no delivery is planned yet. order_not_found means the number does not exist or the contact details do not match: ask the customer to check both; never guess.',
@@ -39,7 +39,7 @@ export class DeliveriesController {
   @Tool({
     name: 'list_deliveries',
     description: [
-      'Read-only. Lists deliveries whose planned window starts in a date range, across all orders, earliest first, one page at a time; each item has the delivery id, order number, status, carrier, tracking number, planned window and region.',
+      'Deliveries of all orders whose planned window starts in a date range, one page at a time. Read-only; earliest window first, each item with the delivery id, order number, status, carrier, tracking number, planned window and region.',
       'Use it for operational questions such as "what is being delivered in the south this week"; to answer a customer about their own order use get_delivery_schedule instead.',
       'from (inclusive) and to (exclusive) are ISO 8601 dates or date-times in UTC, e.g. from="2026-11-02", to="2026-11-09"; the default is today (UTC) plus 7 days and a range may span at most 31 days. region is north, central or south. limit is 1-100 (default 20).',
       'When nextCursor is not null, call again with cursor=nextCursor and the same from, to and region to get the next page. validation_failed on cursor means it was altered or used with other filters: start again without it.',

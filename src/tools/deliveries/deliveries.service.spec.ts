@@ -85,10 +85,7 @@ const ROWS: DeliveryRecord[] = Array.from({ length: 60 }, (_, i) => {
 });
 
 function query(overrides: Partial<ListDeliveriesQuery> = {}): ListDeliveriesQuery {
-  return Object.assign(new (class {} as new () => ListDeliveriesQuery)(), {
-    limit: 20,
-    ...overrides,
-  });
+  return { limit: 20, ...overrides };
 }
 
 async function errorOf(promise: Promise<unknown>): Promise<GatehouseError> {

@@ -17,7 +17,7 @@ export class InventoryController {
   @Tool({
     name: 'search_products',
     description: [
-      'Read-only. Finds products by name or SKU and returns for each: SKU, name, sales unit, list price (amount + currency) and the total units available across all warehouses.',
+      'Find products by name or SKU, with list price and total units in stock. Read-only; returns for each product its SKU, name, sales unit, list price (amount + currency) and the units available across all warehouses.',
       'Use it when the customer describes a product in words or gives part of a code, to find the exact SKU before calling check_inventory, or to answer "do you sell X and how much is it".',
       'Matching ignores accents and case, in Vietnamese and English: q="ban go soi" finds "Bàn gỗ sồi 120cm"; every word of q must appear in the name or SKU. limit is 1-50 (default 10).',
       'An empty items list means nothing matched: try fewer or different words, do not invent products. List prices are not quotes; do not promise discounts.',
@@ -35,7 +35,7 @@ export class InventoryController {
   @Tool({
     name: 'check_inventory',
     description: [
-      'Read-only. Units on hand, reserved and available for one SKU in each warehouse, with totals and the time the figures date from (asOf).',
+      'Stock of one product per warehouse: units on hand, reserved and available, with totals. Read-only; asOf tells when the figures were last updated.',
       'Use it when the customer asks whether a specific product is in stock, how many, or where; find the SKU with search_products first if you only have a name.',
       'sku looks like "BAN-GO-SOI-120"; the optional warehouse code looks like "HCM-01" and narrows the answer to that warehouse.',
       '"available" is what can still be sold. Errors: product_not_found means no product has this SKU (search for it instead of guessing); warehouse_not_found means the warehouse code does not exist (call again without it to see the valid codes).',

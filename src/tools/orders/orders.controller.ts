@@ -14,7 +14,7 @@ export class OrdersController {
   @Tool({
     name: 'get_order_status',
     description: [
-      'Read-only. The status of one sales order: pending, confirmed, picking, shipped, partially_shipped, delivered or cancelled; when it was placed and last updated; each line with quantities ordered and shipped; and a delivery summary with the next delivery window.',
+      'Status of one sales order with its lines and a delivery summary, customer details masked. Read-only; status is pending, confirmed, picking, shipped, partially_shipped, delivered or cancelled; the answer also gives when the order was placed and last updated, each line with quantities ordered and shipped, and the next delivery window.',
       'Use it when a customer asks "where is my order" and gives an order number such as "SO-2026-000123". For the individual delivery windows and tracking numbers use get_delivery_schedule.',
       'Pass the email (customerEmail) or phone (customerPhone, e.g. "+84901234567") the customer gave you: some deployments require one of them, and any you pass must match the order. Customer details in the answer are masked; there is no payment information.',
       'order_not_found means the number does not exist or the contact details do not match it: ask the customer to check both, never guess, and offer a human if they are sure.',

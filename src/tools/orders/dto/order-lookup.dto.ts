@@ -1,4 +1,5 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { Transform } from 'class-transformer';
 import { IsEmail, IsOptional, IsString, Matches, MaxLength } from 'class-validator';
 
 /** Order numbers are upper case; lower-case input is accepted and upper-cased by the service. */
@@ -18,6 +19,9 @@ export class OrderParams {
   orderNumber!: string;
 }
 
+const trim = ({ value }: { value: unknown }): unknown =>
+  typeof value === 'string' ? value.trim() : value;
+
 /** Contact details that prove the caller speaks for the order's customer. */
 export class CustomerProofQuery {
   @ApiPropertyOptional({
@@ -27,6 +31,7 @@ export class CustomerProofQuery {
     maxLength: 254,
   })
   @IsOptional()
+  @Transform(trim)
   @IsString()
   @MaxLength(254)
   @IsEmail({}, { message: 'customerEmail must be an email address' })
@@ -39,6 +44,8 @@ export class CustomerProofQuery {
     maxLength: 32,
   })
   @IsOptional()
+  // An unencoded "+" in a query string arrives as a space; trimming leaves "84...", still valid.
+  @Transform(trim)
   @IsString()
   @MaxLength(32)
   @Matches(/^\+?[0-9][0-9 ().-]{5,31}$/, {
