@@ -8,6 +8,8 @@ import { TOOL_SCOPES } from './auth/scopes.js';
 import { ClientsService, type CreatedClient } from './clients/clients.service.js';
 import type { Clock } from './common/clock.js';
 import { requestIdFor } from './common/http/request-id.js';
+import { newRequestContext, requestContext, type RequestContext } from './common/http/request-context.js';
+import { AuditRecorder } from './audit/audit-recorder.js';
 import { RouteTable } from './common/http/route-table.js';
 import { loadConfig, type AppConfig } from './config/app-config.js';
 import { resolveServerSecrets } from './config/local-secrets.js';
@@ -58,10 +60,20 @@ export async function createApp(options: CreateAppOptions = {}): Promise<Created
   const fastify = adapter.getInstance();
   fastify.addHook('onRoute', (route) => routes.add(route.method, route.url));
   fastify.removeContentTypeParser('text/plain');
+  fastify.decorateRequest('ctx', null as unknown as RequestContext);
+  fastify.decorateRequest('principal', undefined);
+  let recorder: AuditRecorder | undefined;
   fastify.addHook('onRequest', (request, reply, done) => {
     void reply.header('x-request-id', request.id);
-    done(unsupportedBody(request.method, request.url, request.headers['content-type']));
+    request.ctx = newRequestContext();
+    recorder?.attach(request);
+    requestContext.run(request.ctx, () =>
+      done(unsupportedBody(request.method, request.url, request.headers['content-type'])),
+    );
   });
+  fastify.addHook('onSend', async (request, reply, payload) =>
+    recorder ? recorder.onSend(request, reply, payload) : payload,
+  );
 
   const app = await NestFactory.create<NestFastifyApplication>(
     AppModule.forRoot({
@@ -73,6 +85,7 @@ export async function createApp(options: CreateAppOptions = {}): Promise<Created
     adapter,
     { logger: options.logger ?? ['log', 'warn', 'error'], bufferLogs: false },
   );
+  recorder = app.get(AuditRecorder);
   app.enableShutdownHooks();
   if (config.corsOrigins.length > 0) app.enableCors({ origin: config.corsOrigins });
 

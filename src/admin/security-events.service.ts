@@ -1,4 +1,5 @@
-import { Injectable, Logger } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
+import { AuditWriter } from '../audit/audit-writer.service.js';
 
 export type SecurityEventType =
   | 'client.created'
@@ -14,21 +15,27 @@ export type SecurityEventType =
 
 export interface SecurityEventDetails {
   clientId?: string;
-  /** The id of the secret, key or signing key, never its value. */
+  /** The id of the secret, key or signing key: never its value. */
   credentialId?: string;
+  /** Who acted: the admin client id, or "cli". */
   actor?: string;
+  requestId?: string;
 }
 
-/**
- * Credential lifecycle events. They go to the audit trail once it exists
- * (see docs/security.md); until then they are logged, ids only.
- */
+/** Credential lifecycle events, written to the audit trail (kind "security"). */
 @Injectable()
 export class SecurityEventsService {
-  private readonly logger = new Logger('SecurityEvents');
+  constructor(private readonly writer: AuditWriter) {}
 
-  record(type: SecurityEventType, details: SecurityEventDetails): Promise<void> {
-    this.logger.log({ event: type, ...details });
-    return Promise.resolve();
+  record(type: SecurityEventType, details: SecurityEventDetails, transport: 'http' | 'cli' = 'http'): Promise<void> {
+    return this.writer.append({
+      kind: 'security',
+      transport,
+      outcome: type === 'auth.failed' ? 'denied' : 'recorded',
+      requestId: details.requestId ?? null,
+      clientId: details.clientId ?? null,
+      credentialId: details.credentialId ?? null,
+      request: { event: type, actor: details.actor ?? null },
+    });
   }
 }

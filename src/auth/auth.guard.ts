@@ -6,7 +6,7 @@ import { ClientsService } from '../clients/clients.service.js';
 import { ApiKeysService } from '../clients/api-keys.service.js';
 import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
 import { RevocationService } from './revocation.service.js';
-import { REQUIRED_SCOPES } from '../tools/tool.decorator.js';
+import { REQUIRED_SCOPES, TOOL_METADATA, type ToolDefinition } from '../tools/tool.decorator.js';
 import { IS_PUBLIC } from './public.decorator.js';
 import type { Principal } from './principal.js';
 import type { Scope } from './scopes.js';
@@ -31,6 +31,8 @@ export class AuthGuard implements CanActivate {
     const targets = [context.getHandler(), context.getClass()];
     if (this.reflector.getAllAndOverride<boolean>(IS_PUBLIC, targets)) return true;
     const request = context.switchToHttp().getRequest<FastifyRequest>();
+    const tool = this.reflector.get<ToolDefinition | undefined>(TOOL_METADATA, context.getHandler());
+    if (tool && request.ctx) request.ctx.tool = tool.name;
     const principal = await this.authenticate(request);
     request.principal = principal;
     const required =

@@ -1,4 +1,5 @@
-import { mkdirSync } from 'node:fs';
+import { createWriteStream, mkdirSync, type WriteStream } from 'node:fs';
+import { once } from 'node:events';
 import { Logger } from '@nestjs/common';
 import { Command, InvalidArgumentError } from 'commander';
 import { isScope, type Scope } from '../auth/scopes.js';
@@ -15,6 +16,8 @@ import { resolveServerSecrets } from '../config/local-secrets.js';
 import { prepareStore } from '../database/prepare-store.js';
 import { PrismaService } from '../database/prisma.service.js';
 import { SecurityEventsService } from '../admin/security-events.service.js';
+import { AuditTrailService } from '../audit/audit-trail.service.js';
+import { AuditWriter } from '../audit/audit-writer.service.js';
 
 /**
  * The security team's CLI. It opens the store directly, so it works with the
@@ -25,6 +28,7 @@ interface Services {
   apiKeys: ApiKeysService;
   signingKeys: SigningKeysService;
   events: SecurityEventsService;
+  audit: AuditTrailService;
   prisma: PrismaService;
 }
 
@@ -40,15 +44,18 @@ async function withServices<T>(fn: (s: Services) => Promise<T>): Promise<T> {
   const prisma = new PrismaService(config);
   const clock = new SystemClock();
   const hasher = new CredentialHasher(secrets.pepper);
+  const writer = new AuditWriter(prisma, clock);
   try {
     return await fn({
       prisma,
       clients: new ClientsService(prisma, hasher, clock, config),
       apiKeys: new ApiKeysService(prisma, hasher, clock),
       signingKeys: new SigningKeysService(prisma, clock, secrets.keyEncryptionKey, retireAfterSeconds(config)),
-      events: new SecurityEventsService(),
+      events: new SecurityEventsService(writer),
+      audit: new AuditTrailService(prisma, writer, clock, secrets),
     });
   } finally {
+    await writer.onModuleDestroy();
     await prisma.$disconnect();
   }
 }
@@ -122,7 +129,7 @@ clients
         policies: parsePolicies(opts.policies ?? '{}'),
         limits: parseLimits(opts.limits ?? '{}'),
       });
-      await s.events.record('client.created', { clientId: c.clientId, credentialId: c.secretId, actor: 'cli' });
+      await s.events.record('client.created', { clientId: c.clientId, credentialId: c.secretId, actor: 'cli' }, 'cli');
       return c;
     });
     print(
@@ -170,7 +177,7 @@ clients
   .action(async (clientId: string, opts: Output) => {
     const client = await withServices(async (s) => {
       const c = await s.clients.disable(clientId);
-      await s.events.record('client.disabled', { clientId, actor: 'cli' });
+      await s.events.record('client.disabled', { clientId, actor: 'cli' }, 'cli');
       return c;
     });
     print(opts, client, `disabled ${client.id}`);
@@ -193,7 +200,7 @@ clients
           ...(opts.policies ? { policies: parsePolicies(opts.policies) } : {}),
           ...(opts.limits ? { limits: parseLimits(opts.limits) } : {}),
         });
-        await s.events.record('client.updated', { clientId, actor: 'cli' });
+        await s.events.record('client.updated', { clientId, actor: 'cli' }, 'cli');
         return c;
       });
       print(opts, client, `updated ${client.id}: [${client.scopes.join(' ')}]`);
@@ -211,7 +218,7 @@ secrets
   .action(async (clientId: string, opts: Output & { grace: number }) => {
     const rotated = await withServices(async (s) => {
       const r = await s.clients.rotateSecret(clientId, opts.grace);
-      await s.events.record('secret.rotated', { clientId, credentialId: r.secretId, actor: 'cli' });
+      await s.events.record('secret.rotated', { clientId, credentialId: r.secretId, actor: 'cli' }, 'cli');
       return r;
     });
     print(
@@ -232,7 +239,7 @@ secrets
   .action(async (clientId: string, secretId: string, opts: Output) => {
     const revoked = await withServices(async (s) => {
       const r = await s.clients.revokeSecret(clientId, secretId);
-      await s.events.record('secret.revoked', { clientId, credentialId: secretId, actor: 'cli' });
+      await s.events.record('secret.revoked', { clientId, credentialId: secretId, actor: 'cli' }, 'cli');
       return r;
     });
     print(opts, revoked, `revoked ${revoked.secretId} at ${revoked.revokedAt}`);
@@ -255,7 +262,7 @@ keys
         ...(opts.scopes ? { scopes: opts.scopes } : {}),
         expiresAt: opts.expires ?? null,
       });
-      await s.events.record('api_key.created', { clientId, credentialId: k.keyId, actor: 'cli' });
+      await s.events.record('api_key.created', { clientId, credentialId: k.keyId, actor: 'cli' }, 'cli');
       return k;
     });
     print(opts, created, [`key_id:  ${created.keyId}`, `api_key: ${created.apiKey}   ${SHOWN_ONCE}`].join('\n'));
@@ -269,7 +276,7 @@ keys
   .action(async (keyId: string, opts: Output & { grace: number }) => {
     const rotated = await withServices(async (s) => {
       const r = await s.apiKeys.rotate(keyId, opts.grace);
-      await s.events.record('api_key.rotated', { clientId: r.clientId, credentialId: keyId, actor: 'cli' });
+      await s.events.record('api_key.rotated', { clientId: r.clientId, credentialId: keyId, actor: 'cli' }, 'cli');
       return r;
     });
     print(
@@ -290,7 +297,7 @@ keys
   .action(async (keyId: string, opts: Output) => {
     const revoked = await withServices(async (s) => {
       const r = await s.apiKeys.revoke(keyId);
-      await s.events.record('api_key.revoked', { credentialId: keyId, actor: 'cli' });
+      await s.events.record('api_key.revoked', { credentialId: keyId, actor: 'cli' }, 'cli');
       return r;
     });
     print(opts, revoked, `revoked ${revoked.keyId} at ${revoked.revokedAt}`);
@@ -306,7 +313,7 @@ signing
   .action(async (opts: Output) => {
     const rotated = await withServices(async (s) => {
       const r = await s.signingKeys.rotate();
-      await s.events.record('signing_key.rotated', { credentialId: r.kid, actor: 'cli' });
+      await s.events.record('signing_key.rotated', { credentialId: r.kid, actor: 'cli' }, 'cli');
       return r;
     });
     print(opts, rotated, `active signing key: ${rotated.kid}; retiring: ${rotated.retiring.join(', ') || '-'}`);
@@ -323,6 +330,57 @@ signing
       { keys: list },
       list.map((k) => `${k.kid}  ${k.status.padEnd(8)}  created ${k.createdAt}`).join('\n') || '(none)',
     );
+  });
+
+// --------------------------------------------------------------------- audit
+const audit = program.command('audit').description('the append-only, hash-chained audit trail');
+
+audit
+  .command('verify')
+  .description('check the hash chain and name the first broken link')
+  .option('--json', 'print one JSON object')
+  .action(async (opts: Output) => {
+    const result = await withServices((s) => s.audit.verify());
+    const { ok, checked, firstBrokenSeq } = result;
+    print(
+      opts,
+      { ok, checked, firstBrokenSeq },
+      ok ? `ok: ${checked} events verified` : `BROKEN at seq ${firstBrokenSeq} (${checked} events checked)`,
+    );
+    if (!ok) process.exitCode = 2;
+  });
+
+audit
+  .command('export')
+  .description('write events as NDJSON (oldest first) to stdout or --out')
+  .option('--format <format>', 'only ndjson', 'ndjson')
+  .option('--out <file>', 'write to this file instead of stdout')
+  .option('--from <date>', 'from this time (ISO 8601)', dateArg)
+  .option('--to <date>', 'before this time (ISO 8601)', dateArg)
+  .option('--json', 'with --out: print one JSON summary object')
+  .action(async (opts: Output & { format: string; out?: string; from?: Date; to?: Date }) => {
+    if (opts.format !== 'ndjson') throw new InvalidArgumentError('only --format ndjson is supported');
+    const count = await withServices(async (s) => {
+      const out = opts.out ? createWriteStream(opts.out, { mode: 0o600 }) : process.stdout;
+      let n = 0;
+      for await (const event of s.audit.stream({ ...(opts.from ? { from: opts.from } : {}), ...(opts.to ? { to: opts.to } : {}) })) {
+        if (!out.write(`${JSON.stringify(event)}\n`)) await once(out, 'drain');
+        n += 1;
+      }
+      if (opts.out) await new Promise<void>((resolve) => (out as WriteStream).end(resolve));
+      return n;
+    });
+    if (opts.out) print(opts, { exported: count, file: opts.out, format: 'ndjson' }, `exported ${count} events to ${opts.out}`);
+  });
+
+audit
+  .command('purge')
+  .description('delete events older than --before, leaving a signed checkpoint that verification continues from')
+  .requiredOption('--before <date>', 'delete events before this time (ISO 8601)', dateArg)
+  .option('--json', 'print one JSON object')
+  .action(async (opts: Output & { before: Date }) => {
+    const result = await withServices((s) => s.audit.purge(opts.before));
+    print(opts, result, `purged ${result.purged} events; checkpoint at seq ${result.checkpointSeq ?? '-'}`);
   });
 
 program.parseAsync(process.argv).catch((error: unknown) => {

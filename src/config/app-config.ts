@@ -124,6 +124,10 @@ export class EnvironmentVariables {
   @Transform(toBool)
   @IsBoolean()
   SEED_DEMO_DATA = true;
+
+  @IsOptional()
+  @IsString()
+  AUDIT_REDACT_FIELDS?: string;
 }
 
 export interface AppConfig {
@@ -142,6 +146,8 @@ export interface AppConfig {
   corsOrigins: string[];
   logLevel: string;
   seedDemoData: boolean;
+  /** Extra field names or dotted paths the audit trail redacts, beyond the safe defaults. */
+  auditRedactFields: string[];
 }
 
 export class ConfigError extends Error {
@@ -195,6 +201,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       .filter(Boolean),
     logLevel: vars.LOG_LEVEL,
     seedDemoData: vars.SEED_DEMO_DATA,
+    auditRedactFields: (vars.AUDIT_REDACT_FIELDS ?? '')
+      .split(',')
+      .map((f) => f.trim())
+      .filter(Boolean),
   };
 }
 

@@ -1,5 +1,6 @@
 import { Global, Module } from '@nestjs/common';
 import type { Provider } from '@nestjs/common';
+import { instrumented } from './instrument-port.js';
 import { EMBEDDED_READ_PROVIDERS } from './embedded/embedded-read.providers.js';
 import { EMBEDDED_SINK_PROVIDERS } from './embedded/embedded-sinks.providers.js';
 
@@ -7,11 +8,14 @@ import { EMBEDDED_SINK_PROVIDERS } from './embedded/embedded-sinks.providers.js'
  * Binds every port to an adapter. Only `embedded` exists in this build; real
  * systems (Odoo, ERPNext, Jira, webhooks) plug in here per capability.
  */
-const PROVIDERS: Provider[] = [...EMBEDDED_READ_PROVIDERS, ...EMBEDDED_SINK_PROVIDERS];
+const PROVIDERS: Provider[] = instrumented('embedded', [
+  ...EMBEDDED_READ_PROVIDERS,
+  ...EMBEDDED_SINK_PROVIDERS,
+]);
 
 @Global()
 @Module({
   providers: PROVIDERS,
-  exports: PROVIDERS.map((p) => ('provide' in p ? p.provide : p)),
+  exports: PROVIDERS.map((p) => (typeof p === 'object' && 'provide' in p ? p.provide : p)),
 })
 export class ConnectorsModule {}

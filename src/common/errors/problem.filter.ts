@@ -6,6 +6,7 @@ import { buildProblem, type ProblemBody } from './problem.js';
 import { RouteTable } from '../http/route-table.js';
 import { OAuthError } from '../../auth/oauth.error.js';
 import { UpstreamError } from '../../connectors/ports/upstream.error.js';
+import { AuditUnavailableError } from '../../audit/audit-writer.service.js';
 
 interface Classified {
   error: GatehouseError;
@@ -45,6 +46,15 @@ export class ProblemFilter implements ExceptionFilter {
 
   private classify(exception: unknown, request: FastifyRequest): Classified {
     if (exception instanceof GatehouseError) return { error: exception };
+    if (exception instanceof AuditUnavailableError) {
+      return {
+        error: new GatehouseError('service_unavailable', {
+          detail: 'The audit trail could not be written, so nothing was changed.',
+          retryAfterSeconds: 5,
+        }),
+        unexpected: exception,
+      };
+    }
     if (exception instanceof UpstreamError) {
       return {
         error: new GatehouseError('upstream_unavailable', {

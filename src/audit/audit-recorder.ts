@@ -1,0 +1,142 @@
+import { createHmac } from 'node:crypto';
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
+import { SERVER_SECRETS } from '../config/config.module.js';
+import type { ServerSecrets } from '../config/local-secrets.js';
+import { elapsedMs, type RequestContext } from '../common/http/request-context.js';
+import { buildProblem } from '../common/errors/problem.js';
+import type { Prisma } from '../generated/sqlite/client.js';
+import { AuditWriter, type AuditEventInput, type AuditOutcome } from './audit-writer.service.js';
+import { redact, type RedactionRules } from './redaction.js';
+
+/** Paths that are infrastructure, not API calls: never audited. */
+const UNAUDITED = /^\/(healthz|readyz|metrics|docs|openapi\.json|\.well-known\/|favicon\.ico)(\/|\?|$)/;
+const AGENT_HEADER_VALUE = /^[A-Za-z0-9._:@/+=-]{1,128}$/;
+
+/**
+ * Builds one audit event per API request from what the request carried and
+ * what is about to be sent, and writes it before the response leaves.
+ */
+@Injectable()
+export class AuditRecorder {
+  private readonly logger = new Logger(AuditRecorder.name);
+  private readonly rules: RedactionRules;
+
+  constructor(
+    private readonly writer: AuditWriter,
+    @Inject(APP_CONFIG) config: AppConfig,
+    @Inject(SERVER_SECRETS) private readonly secrets: ServerSecrets,
+  ) {
+    this.rules = { extraFields: config.auditRedactFields };
+  }
+
+  shouldAudit(url: string): boolean {
+    return !UNAUDITED.test(url);
+  }
+
+  /** Lets a write tool append the event inside its own transaction. */
+  attach(request: FastifyRequest): void {
+    if (!this.shouldAudit(request.url)) return;
+    request.ctx.auditInTransaction = async (tx, status, body) => {
+      await this.writer.appendInTransaction(tx as Prisma.TransactionClient, [
+        this.eventFor(request, status, body),
+      ]);
+    };
+  }
+
+  /**
+   * Fastify onSend: writes the event unless the handler already did. When the
+   * audit trail cannot be written, the response becomes a 503 instead.
+   */
+  async onSend(request: FastifyRequest, reply: FastifyReply, payload: unknown): Promise<unknown> {
+    const ctx: RequestContext | undefined = request.ctx;
+    if (!ctx || ctx.audited || !this.shouldAudit(request.url)) return payload;
+    ctx.audited = true;
+    try {
+      await this.writer.append(this.eventFor(request, reply.statusCode, parseBody(payload)));
+      return payload;
+    } catch {
+      this.logger.error({ requestId: request.id }, 'audit trail unavailable; answering 503');
+      const problem = buildProblem('service_unavailable', request.id, {
+        detail: 'The audit trail could not be written, so the request was not completed.',
+        retryAfterSeconds: 5,
+      });
+      void reply.code(503).header('retry-after', '5').type('application/problem+json');
+      return JSON.stringify(problem);
+    }
+  }
+
+  eventFor(request: FastifyRequest, status: number, body: unknown): AuditEventInput {
+    const ctx = request.ctx;
+    const principal = request.principal;
+    const headers = request.headers;
+    return {
+      kind: 'request',
+      transport: ctx.transport,
+      requestId: request.id,
+      clientId: principal?.clientId ?? null,
+      credentialId: principal?.credentialId ?? null,
+      credentialType: principal?.credentialType ?? null,
+      agentId: agentHeader(headers['x-agent-id']),
+      conversationId: agentHeader(headers['x-conversation-id']),
+      endUserHash: this.hashEndUser(headers['x-end-user-id']),
+      tool: ctx.tool ?? null,
+      method: request.method,
+      route: request.routeOptions.url ?? request.url.split('?')[0] ?? request.url,
+      status,
+      outcome: outcomeOf(status, body),
+      latencyMs: elapsedMs(ctx),
+      request: redact(
+        { params: request.params ?? {}, query: request.query ?? {}, body: request.body ?? null },
+        this.rules,
+      ),
+      response: summarize(status, body, this.rules),
+      upstream: ctx.upstream,
+    };
+  }
+
+  private hashEndUser(value: string | string[] | undefined): string | null {
+    if (typeof value !== 'string' || value === '') return null;
+    return createHmac('sha256', this.secrets.pepper).update(`end-user:${value}`).digest('hex').slice(0, 32);
+  }
+}
+
+function agentHeader(value: string | string[] | undefined): string | null {
+  if (typeof value !== 'string' || value === '') return null;
+  return AGENT_HEADER_VALUE.test(value) ? value : '[invalid]';
+}
+
+export function outcomeOf(status: number, body: unknown): AuditOutcome {
+  if (status < 400) return 'ok';
+  if (status === 401 || status === 403) return 'denied';
+  if (status === 404) return 'not_found';
+  if (status === 429) return 'throttled';
+  if (status < 500) return 'invalid';
+  const code = (body as { code?: unknown } | null)?.code;
+  return code === 'upstream_unavailable' ? 'upstream_error' : 'error';
+}
+
+/** A short summary: problem code for errors, counts and ids for successes — never whole records. */
+function summarize(status: number, body: unknown, rules: RedactionRules): unknown {
+  if (!body || typeof body !== 'object') return {};
+  const record = body as Record<string, unknown>;
+  if (status >= 400) {
+    return redact({ code: record.code ?? record.error ?? null, errors: record.errors ?? undefined }, rules);
+  }
+  const summary: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(record)) {
+    if (Array.isArray(value)) summary[`${key}Count`] = value.length;
+    else if (value === null || ['string', 'number', 'boolean'].includes(typeof value)) summary[key] = value;
+  }
+  return redact(summary, rules);
+}
+
+function parseBody(payload: unknown): unknown {
+  if (typeof payload !== 'string' || payload.length > 256 * 1024) return null;
+  try {
+    return JSON.parse(payload) as unknown;
+  } catch {
+    return null;
+  }
+}

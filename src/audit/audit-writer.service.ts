@@ -1,0 +1,184 @@
+import { Injectable, Logger, type OnModuleDestroy } from '@nestjs/common';
+import { Clock } from '../common/clock.js';
+import type { UpstreamCall } from '../common/http/request-context.js';
+import { PrismaService } from '../database/prisma.service.js';
+import type { Prisma } from '../generated/sqlite/client.js';
+import { chainHash, type ChainedFields } from './audit-chain.js';
+
+export type AuditOutcome =
+  | 'ok'
+  | 'denied'
+  | 'invalid'
+  | 'not_found'
+  | 'throttled'
+  | 'upstream_error'
+  | 'error'
+  | 'recorded';
+
+export interface AuditEventInput {
+  kind: 'request' | 'security' | 'checkpoint';
+  transport: 'http' | 'mcp' | 'cli';
+  outcome: AuditOutcome;
+  time?: Date;
+  requestId?: string | null;
+  clientId?: string | null;
+  credentialId?: string | null;
+  credentialType?: string | null;
+  agentId?: string | null;
+  conversationId?: string | null;
+  endUserHash?: string | null;
+  tool?: string | null;
+  method?: string | null;
+  route?: string | null;
+  status?: number | null;
+  latencyMs?: number | null;
+  /** Already redacted. */
+  request?: unknown;
+  /** Already redacted. */
+  response?: unknown;
+  upstream?: UpstreamCall[];
+}
+
+/** The audit trail could not be written: the request must fail rather than go unrecorded. */
+export class AuditUnavailableError extends Error {
+  override name = 'AuditUnavailableError';
+}
+
+type Tx = Prisma.TransactionClient;
+
+interface Pending {
+  event: AuditEventInput;
+  resolve: () => void;
+  reject: (error: unknown) => void;
+}
+
+const MAX_BATCH = 256;
+
+/**
+ * Appends hash-chained events. Reads are batched: requests that finish in the
+ * same tick share one transaction, and each request's promise resolves only
+ * after that transaction commits, so no response leaves before its event is
+ * durable. Writes append inside their own business transaction instead.
+ */
+@Injectable()
+export class AuditWriter implements OnModuleDestroy {
+  private readonly logger = new Logger(AuditWriter.name);
+  private queue: Pending[] = [];
+  private flushing: Promise<void> | null = null;
+  private scheduled = false;
+  /** Observed cost of each batch commit, for /metrics and docs/benchmarks.md. */
+  readonly stats = { batches: 0, events: 0, totalMs: 0 };
+
+  constructor(
+    private readonly prisma: PrismaService,
+    private readonly clock: Clock,
+  ) {}
+
+  append(event: AuditEventInput): Promise<void> {
+    return new Promise<void>((resolve, reject) => {
+      this.queue.push({ event, resolve, reject });
+      this.schedule();
+    });
+  }
+
+  /** Appends inside the caller's transaction: the event commits or rolls back with the business write. */
+  async appendInTransaction(tx: Tx, events: AuditEventInput[]): Promise<void> {
+    try {
+      await this.appendRows(tx, events);
+    } catch (error) {
+      throw new AuditUnavailableError('audit append failed', { cause: error });
+    }
+  }
+
+  async onModuleDestroy(): Promise<void> {
+    while (this.queue.length > 0 || this.flushing) {
+      if (this.flushing) await this.flushing;
+      else await this.flush();
+    }
+  }
+
+  private schedule(): void {
+    if (this.scheduled) return;
+    this.scheduled = true;
+    setImmediate(() => {
+      this.scheduled = false;
+      void this.flush();
+    });
+  }
+
+  private async flush(): Promise<void> {
+    if (this.flushing) {
+      await this.flushing;
+      if (this.queue.length > 0) this.schedule();
+      return;
+    }
+    const batch = this.queue.splice(0, MAX_BATCH);
+    if (batch.length === 0) return;
+    const started = performance.now();
+    this.flushing = this.prisma
+      .$transaction((tx) => this.appendRows(tx, batch.map((p) => p.event)), { maxWait: 10_000, timeout: 20_000 })
+      .then(
+        () => {
+          this.stats.batches += 1;
+          this.stats.events += batch.length;
+          this.stats.totalMs += performance.now() - started;
+          for (const p of batch) p.resolve();
+        },
+        (error: unknown) => {
+          this.logger.error(`audit append failed for ${batch.length} event(s): ${String(error)}`);
+          const failure = new AuditUnavailableError('audit append failed', { cause: error });
+          for (const p of batch) p.reject(failure);
+        },
+      )
+      .finally(() => {
+        this.flushing = null;
+        if (this.queue.length > 0) this.schedule();
+      });
+    await this.flushing;
+  }
+
+  private async appendRows(tx: Tx, events: AuditEventInput[]): Promise<void> {
+    // Taking the head row's write lock first serialises appenders across
+    // connections, processes and instances: no fork, no gap.
+    await tx.$executeRaw`UPDATE "AuditChainHead" SET "seq" = "seq" WHERE "id" = 1`;
+    const head = await tx.auditChainHead.findUnique({ where: { id: 1 } });
+    if (!head) throw new Error('audit chain head missing');
+    let { seq, hash } = head;
+    const rows: (ChainedFields & { hash: string })[] = [];
+    for (const e of events) {
+      seq += 1;
+      const fields = toFields(e, seq, hash, e.time ?? this.clock.now());
+      hash = chainHash(fields);
+      rows.push({ ...fields, hash });
+    }
+    await tx.auditEvent.createMany({ data: rows });
+    await tx.auditChainHead.update({ where: { id: 1 }, data: { seq, hash } });
+  }
+}
+
+function toFields(e: AuditEventInput, seq: number, prevHash: string, time: Date): ChainedFields {
+  return {
+    seq,
+    // Millisecond precision is what every store keeps, so the hash survives a round trip.
+    time: new Date(Math.floor(time.getTime())),
+    kind: e.kind,
+    requestId: e.requestId ?? null,
+    transport: e.transport,
+    clientId: e.clientId ?? null,
+    credentialId: e.credentialId ?? null,
+    credentialType: e.credentialType ?? null,
+    agentId: e.agentId ?? null,
+    conversationId: e.conversationId ?? null,
+    endUserHash: e.endUserHash ?? null,
+    tool: e.tool ?? null,
+    method: e.method ?? null,
+    route: e.route ?? null,
+    status: e.status ?? null,
+    outcome: e.outcome,
+    latencyMs: e.latencyMs ?? null,
+    request: JSON.stringify(e.request ?? {}),
+    response: JSON.stringify(e.response ?? {}),
+    upstream: JSON.stringify(e.upstream ?? []),
+    prevHash,
+  };
+}

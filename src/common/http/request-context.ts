@@ -1,0 +1,40 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
+
+export interface UpstreamCall {
+  system: string;
+  operation: string;
+  status: 'ok' | 'error';
+  latencyMs: number;
+}
+
+/** What one request accumulates on its way through: read by the audit recorder. */
+export interface RequestContext {
+  startedAt: bigint;
+  transport: 'http' | 'mcp';
+  tool?: string;
+  upstream: UpstreamCall[];
+  /** Set once the request's audit event is written (write tools do it inside their transaction). */
+  audited: boolean;
+  /**
+   * Writes this request's audit event inside a business transaction, so the
+   * event, the business row, the idempotency record and the outbox row commit
+   * together. Installed by the audit recorder; `tx` is a Prisma transaction client.
+   */
+  auditInTransaction?: (tx: unknown, status: number, body: unknown) => Promise<void>;
+}
+
+export const requestContext = new AsyncLocalStorage<RequestContext>();
+
+export function newRequestContext(transport: RequestContext['transport'] = 'http'): RequestContext {
+  return { startedAt: process.hrtime.bigint(), transport, upstream: [], audited: false };
+}
+
+export function elapsedMs(context: RequestContext): number {
+  return Math.round(Number(process.hrtime.bigint() - context.startedAt) / 1e6);
+}
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    ctx: RequestContext;
+  }
+}
