@@ -10,6 +10,7 @@ import type { Clock } from './common/clock.js';
 import { requestIdFor } from './common/http/request-id.js';
 import { newRequestContext, requestContext, type RequestContext } from './common/http/request-context.js';
 import { AuditRecorder } from './audit/audit-recorder.js';
+import { applyHardening } from './common/http/hardening.js';
 import { RouteTable } from './common/http/route-table.js';
 import { loadConfig, type AppConfig } from './config/app-config.js';
 import { resolveServerSecrets } from './config/local-secrets.js';
@@ -58,6 +59,7 @@ export async function createApp(options: CreateAppOptions = {}): Promise<Created
     return503OnClosing: true,
   });
   const fastify = adapter.getInstance();
+  await applyHardening(fastify, config);
   fastify.addHook('onRoute', (route) => routes.add(route.method, route.url));
   fastify.removeContentTypeParser('text/plain');
   fastify.decorateRequest('ctx', null as unknown as RequestContext);

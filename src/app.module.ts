@@ -14,6 +14,9 @@ import { HealthModule } from './health/health.module.js';
 import { IdempotencyModule } from './idempotency/idempotency.module.js';
 import { OutboxModule } from './outbox/outbox.module.js';
 import { ToolsModule } from './tools/tools.module.js';
+import { ThrottlingModule } from './throttling/throttling.module.js';
+import { ManifestModule } from './manifest/manifest.module.js';
+import { ObservabilityModule } from './observability/observability.module.js';
 
 @Module({})
 export class AppModule {
@@ -26,11 +29,15 @@ export class AppModule {
         AuditModule,
         ClientsModule,
         AuthModule,
+        // After AuthModule: limits are per client, so the caller must be known first.
+        ThrottlingModule,
         ConnectorsModule,
         IdempotencyModule,
         OutboxModule,
         ToolsModule,
         AdminModule,
+        ManifestModule,
+        ObservabilityModule,
         HealthModule,
       ],
       providers: [
