@@ -21,14 +21,20 @@ describe(requestFingerprint.name, () => {
 
   it('is the same for the same request whatever the key order', () => {
     expect(requestFingerprint(base)).toBe(
-      requestFingerprint({ route: '/v1/leads', body: { consent: true, name: 'Lan' }, method: 'post' }),
+      requestFingerprint({
+        route: '/v1/leads',
+        body: { consent: true, name: 'Lan' },
+        method: 'post',
+      }),
     );
     expect(requestFingerprint(base)).toMatch(/^[0-9a-f]{64}$/);
   });
 
   it('differs when the body, route or method differs', () => {
     const fingerprint = requestFingerprint(base);
-    expect(requestFingerprint({ ...base, body: { name: 'Lan', consent: false } })).not.toBe(fingerprint);
+    expect(requestFingerprint({ ...base, body: { name: 'Lan', consent: false } })).not.toBe(
+      fingerprint,
+    );
     expect(requestFingerprint({ ...base, route: '/v1/handoffs' })).not.toBe(fingerprint);
     expect(requestFingerprint({ ...base, method: 'PUT' })).not.toBe(fingerprint);
   });

@@ -1,0 +1,254 @@
+import {
+  Inject,
+  Injectable,
+  Logger,
+  type OnApplicationBootstrap,
+  type OnModuleDestroy,
+} from '@nestjs/common';
+import type { Principal } from '../auth/principal.js';
+import { Clock } from '../common/clock.js';
+import { GatehouseError } from '../common/errors/gatehouse.error.js';
+import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
+import { PrismaService } from '../database/prisma.service.js';
+import { Prisma } from '../generated/sqlite/client.js';
+import { requestContext } from '../common/http/request-context.js';
+import { requestFingerprint } from './request-fingerprint.js';
+
+export const IDEMPOTENCY_KEY_HEADER = 'Idempotency-Key';
+export const IDEMPOTENCY_KEY_PATTERN = /^[A-Za-z0-9._:-]{8,128}$/;
+/** An in-flight marker this old belongs to a process that died; another request may take it over. */
+export const ABANDONED_AFTER_MS = 60_000;
+
+const PURGE_EVERY_MS = 60 * 60 * 1000;
+// Writes wait behind each other on the single SQLite connection; Prisma's defaults
+// (2 s to start, 5 s to finish) are too tight under a burst of writes.
+export const TRANSACTION_OPTIONS = { maxWait: 10_000, timeout: 20_000 };
+
+export type Transaction = Prisma.TransactionClient;
+
+export interface IdempotentRequest {
+  principal: Pick<Principal, 'clientId'>;
+  /** The raw Idempotency-Key value (undefined when the caller sent none). */
+  key: string | undefined;
+  method: string;
+  /** The route template, e.g. `/v1/leads`: the same for HTTP and MCP calls of one tool. */
+  route: string;
+  /** The validated arguments. */
+  body: unknown;
+}
+
+/** What a write produced: the status and JSON body stored for replays. */
+export interface IdempotentOutcome<T> {
+  status: number;
+  body: T;
+}
+
+export interface IdempotentResult<T> extends IdempotentOutcome<T> {
+  /** True when this is the stored answer to an earlier call with the same key. */
+  replayed: boolean;
+}
+
+/** The write itself, run in the transaction that also completes the idempotency record. */
+export type IdempotentWrite<T, P> = (tx: Transaction, prepared: P) => Promise<IdempotentOutcome<T>>;
+
+type Claim = { kind: 'owned'; createdAt: Date } | { kind: 'replay'; status: number; body: unknown };
+
+interface Owner {
+  clientId: string;
+  key: string;
+  requestHash: string;
+  createdAt: Date;
+}
+
+/**
+ * Idempotency-Key handling for every write (SPEC §5.8), independent of the
+ * transport: HTTP controllers and the MCP server call `execute` the same way.
+ *
+ * The in-flight marker is committed first so concurrent calls see it; the
+ * business write, its outbox rows and the stored response then commit in one
+ * transaction, so a replay can never disagree with what was written.
+ */
+@Injectable()
+export class IdempotencyService implements OnApplicationBootstrap, OnModuleDestroy {
+  private readonly logger = new Logger(IdempotencyService.name);
+  private purgeTimer: NodeJS.Timeout | undefined;
+
+  constructor(
+    private readonly prisma: PrismaService,
+    private readonly clock: Clock,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {}
+
+  onApplicationBootstrap(): void {
+    this.purgeTimer = setInterval(() => {
+      this.purgeExpired().catch((error: unknown) =>
+        this.logger.warn(`purging expired idempotency keys failed: ${String(error)}`),
+      );
+    }, PURGE_EVERY_MS);
+    this.purgeTimer.unref();
+  }
+
+  onModuleDestroy(): void {
+    clearInterval(this.purgeTimer);
+  }
+
+  /**
+   * Runs `write` at most once per (client, key). `prepare` runs outside the
+   * transaction, after the key is claimed: reads through ports belong there,
+   * because the one SQLite connection is held by the transaction.
+   */
+  async execute<T, P = undefined>(
+    request: IdempotentRequest,
+    write: IdempotentWrite<T, P>,
+    prepare?: () => Promise<P>,
+  ): Promise<IdempotentResult<T>> {
+    const key = checkKey(request.key);
+    const clientId = request.principal.clientId;
+    const requestHash = requestFingerprint(request);
+    const claim = await this.claim(clientId, key, requestHash);
+    if (claim.kind === 'replay') {
+      return { status: claim.status, body: claim.body as T, replayed: true };
+    }
+    const owner: Owner = { clientId, key, requestHash, createdAt: claim.createdAt };
+    try {
+      try {
+        return { ...(await this.run(owner, write, prepare)), replayed: false };
+      } catch (error) {
+        // A concurrent transaction committed a row we could not see (e.g. the same
+        // lead's email): running again sees it and answers accordingly.
+        if (!isUniqueViolation(error)) throw error;
+        return { ...(await this.run(owner, write, prepare)), replayed: false };
+      }
+    } catch (error) {
+      await this.release(owner);
+      throw error;
+    }
+  }
+
+  /** Deletes records past their retention; they are ignored anyway, this only keeps the table small. */
+  async purgeExpired(): Promise<number> {
+    const { count } = await this.prisma.idempotencyRecord.deleteMany({
+      where: { expiresAt: { lte: this.clock.now() } },
+    });
+    return count;
+  }
+
+  private async run<T, P>(
+    owner: Owner,
+    write: IdempotentWrite<T, P>,
+    prepare: (() => Promise<P>) | undefined,
+  ): Promise<IdempotentOutcome<T>> {
+    const prepared = prepare ? await prepare() : (undefined as P);
+    const context = requestContext.getStore();
+    const result = await this.prisma.$transaction(async (tx) => {
+      const outcome = await write(tx, prepared);
+      const responseBody = JSON.stringify(outcome.body);
+      const { count } = await tx.idempotencyRecord.updateMany({
+        where: { ...owner, status: 'in_flight' },
+        data: { status: 'completed', responseStatus: outcome.status, responseBody },
+      });
+      if (count !== 1) {
+        // Our marker was taken over as abandoned: the other request's write wins.
+        throw inFlight('A later retry took over this Idempotency-Key.');
+      }
+      // The caller gets exactly what a replay will get.
+      const body = JSON.parse(responseBody) as T;
+      // The audit event commits with the business row, the outbox row and this
+      // record, or none of them does (the request then fails with 503).
+      await context?.auditInTransaction?.(tx, outcome.status, body);
+      return { status: outcome.status, body };
+    }, TRANSACTION_OPTIONS);
+    if (context?.auditInTransaction) context.audited = true;
+    return result;
+  }
+
+  private async claim(clientId: string, key: string, requestHash: string): Promise<Claim> {
+    for (let attempt = 0; attempt < 5; attempt++) {
+      const now = this.clock.now();
+      const fresh = {
+        requestHash,
+        status: 'in_flight',
+        responseStatus: null,
+        responseBody: null,
+        createdAt: now,
+        expiresAt: new Date(now.getTime() + this.config.idempotencyTtlHours * 3_600_000),
+      };
+      try {
+        await this.prisma.idempotencyRecord.create({ data: { clientId, key, ...fresh } });
+        return { kind: 'owned', createdAt: now };
+      } catch (error) {
+        if (!isUniqueViolation(error)) throw error;
+      }
+      const existing = await this.prisma.idempotencyRecord.findUnique({
+        where: { clientId_key: { clientId, key } },
+      });
+      if (!existing) continue;
+      const expired = existing.expiresAt.getTime() <= now.getTime();
+      const abandoned =
+        existing.status === 'in_flight' &&
+        now.getTime() - existing.createdAt.getTime() >= ABANDONED_AFTER_MS;
+      if (expired || abandoned) {
+        const { count } = await this.prisma.idempotencyRecord.updateMany({
+          where: { clientId, key, status: existing.status, createdAt: existing.createdAt },
+          data: fresh,
+        });
+        if (count === 1) return { kind: 'owned', createdAt: now };
+        continue;
+      }
+      if (existing.requestHash !== requestHash) {
+        throw new GatehouseError('idempotency_key_reused', {
+          detail: `The Idempotency-Key "${key}" was already used for a different request.`,
+          errors: [
+            { field: IDEMPOTENCY_KEY_HEADER, message: 'already used with a different body' },
+          ],
+        });
+      }
+      if (existing.status === 'completed' && existing.responseStatus !== null) {
+        return {
+          kind: 'replay',
+          status: existing.responseStatus,
+          body: JSON.parse(existing.responseBody ?? 'null') as unknown,
+        };
+      }
+      throw inFlight(`A request with the Idempotency-Key "${key}" is still being processed.`);
+    }
+    throw inFlight(`The Idempotency-Key "${key}" is contended; retry shortly.`);
+  }
+
+  private async release(owner: Owner): Promise<void> {
+    try {
+      await this.prisma.idempotencyRecord.deleteMany({ where: { ...owner, status: 'in_flight' } });
+    } catch (error) {
+      // The marker then blocks retries for ABANDONED_AFTER_MS at most.
+      this.logger.warn(`could not release an idempotency key: ${String(error)}`);
+    }
+  }
+}
+
+function checkKey(key: string | undefined): string {
+  if (key === undefined || key === '') {
+    throw new GatehouseError('idempotency_key_required', {
+      detail: 'This tool writes data: send an Idempotency-Key header, unique per logical request.',
+    });
+  }
+  if (!IDEMPOTENCY_KEY_PATTERN.test(key)) {
+    throw new GatehouseError('validation_failed', {
+      detail: 'The Idempotency-Key header is malformed.',
+      errors: [
+        {
+          field: IDEMPOTENCY_KEY_HEADER,
+          message: 'must be 8-128 characters of A-Z a-z 0-9 . _ : - (a UUID works)',
+        },
+      ],
+    });
+  }
+  return key;
+}
+
+function inFlight(detail: string): GatehouseError {
+  return new GatehouseError('idempotency_key_in_flight', { detail, retryAfterSeconds: 1 });
+}
+
+export function isUniqueViolation(error: unknown): boolean {
+  return error instanceof Prisma.PrismaClientKnownRequestError && error.code === 'P2002';
+}

@@ -1,0 +1,38 @@
+import { describe, expect, it } from '@jest/globals';
+
+import { PermanentDeliveryError } from '../connectors/ports/sinks.port.js';
+import { UpstreamError } from '../connectors/ports/upstream.error.js';
+import { describeFailure, RETRY_CAP_MS, retryDelayMs } from './outbox-retry.js';
+
+describe(retryDelayMs.name, () => {
+  it('doubles with each attempt, between half and all of the exponential step', () => {
+    expect(retryDelayMs(1, () => 0)).toBe(1_000);
+    expect(retryDelayMs(1, () => 1)).toBe(2_000);
+    expect(retryDelayMs(2, () => 0)).toBe(2_000);
+    expect(retryDelayMs(3, () => 1)).toBe(8_000);
+  });
+
+  it('is capped', () => {
+    expect(retryDelayMs(30, () => 1)).toBe(RETRY_CAP_MS);
+    expect(retryDelayMs(30, () => 0)).toBe(RETRY_CAP_MS / 2);
+  });
+});
+
+describe(describeFailure.name, () => {
+  it('describes an upstream error by system, operation and status only', () => {
+    const error = new UpstreamError('jira', 'createIssue', 502, {
+      cause: new Error('https://user:secret@jira.internal/rest failed'),
+    });
+    expect(describeFailure(error)).toBe('jira createIssue failed (status 502)');
+  });
+
+  it('strips URLs and long tokens from other errors and keeps it short', () => {
+    const error = new PermanentDeliveryError(
+      `rejected by https://crm.internal/api?token=abc at key sk_live_0123456789abcdefghijklmnop ${'x '.repeat(300)}`,
+    );
+    const text = describeFailure(error);
+    expect(text).toMatch(/^PermanentDeliveryError: rejected by \[url\] at key \[redacted\]/);
+    expect(text).not.toContain('crm.internal');
+    expect(text.length).toBeLessThanOrEqual(200);
+  });
+});

@@ -1,0 +1,39 @@
+import { PermanentDeliveryError } from '../connectors/ports/sinks.port.js';
+import { UpstreamError } from '../connectors/ports/upstream.error.js';
+
+export const RETRY_BASE_MS = 2_000;
+export const RETRY_CAP_MS = 10 * 60_000;
+const MAX_ERROR_LENGTH = 200;
+
+/**
+ * Delay before retry number `attempt` (1-based): exponential, capped, with
+ * "equal jitter" (half fixed, half random) so failed messages do not retry in lockstep.
+ */
+export function retryDelayMs(attempt: number, random: () => number = Math.random): number {
+  const exponential = Math.min(RETRY_CAP_MS, RETRY_BASE_MS * 2 ** Math.max(0, attempt - 1));
+  return Math.round(exponential / 2 + random() * (exponential / 2));
+}
+
+/**
+ * A short description of a delivery failure for `lastError`. Upstream messages
+ * can carry URLs, tokens or payload fragments, so only known-safe text is kept.
+ */
+export function describeFailure(error: unknown): string {
+  if (error instanceof UpstreamError) {
+    const status = error.upstreamStatus === undefined ? '' : ` (status ${error.upstreamStatus})`;
+    return `${error.system} ${error.operation} failed${status}`.slice(0, MAX_ERROR_LENGTH);
+  }
+  if (error instanceof Error) {
+    const message = error.message
+      .replace(/[a-z][a-z0-9+.-]*:\/\/\S+/gi, '[url]')
+      .replace(/[A-Za-z0-9_\-+/=.]{24,}/g, '[redacted]')
+      .replace(/\s+/g, ' ')
+      .trim();
+    return `${error.name}${message ? `: ${message}` : ''}`.slice(0, MAX_ERROR_LENGTH);
+  }
+  return 'unknown delivery error';
+}
+
+export function isPermanent(error: unknown): boolean {
+  return error instanceof PermanentDeliveryError;
+}

@@ -1,0 +1,44 @@
+import { randomUUID } from 'node:crypto';
+import { Injectable } from '@nestjs/common';
+import { Clock } from '../common/clock.js';
+import type { Transaction } from '../idempotency/idempotency.service.js';
+import type { OutboxEntry, OutboxHandler, OutboxTopic } from './outbox.types.js';
+
+/**
+ * The write side of the durable outbox: messages are inserted in the same
+ * transaction as the record they describe, so a write is never committed
+ * without its delivery, nor delivered without being committed.
+ */
+@Injectable()
+export class OutboxService {
+  private readonly handlers = new Map<OutboxTopic, OutboxHandler>();
+
+  constructor(private readonly clock: Clock) {}
+
+  /** Adds a message inside the caller's transaction; returns its id (the sink's messageId). */
+  async enqueue(tx: Transaction, entry: OutboxEntry): Promise<string> {
+    const now = this.clock.now();
+    const id = `msg_${randomUUID()}`;
+    await tx.outboxMessage.create({
+      data: {
+        id,
+        topic: entry.topic,
+        aggregateId: entry.aggregateId,
+        payload: JSON.stringify(entry.payload),
+        status: 'pending',
+        nextAttemptAt: now,
+        createdAt: now,
+      },
+    });
+    return id;
+  }
+
+  register(topic: OutboxTopic, handler: OutboxHandler): void {
+    if (this.handlers.has(topic)) throw new Error(`outbox topic ${topic} already has a handler`);
+    this.handlers.set(topic, handler);
+  }
+
+  handlerFor(topic: string): OutboxHandler | undefined {
+    return this.handlers.get(topic as OutboxTopic);
+  }
+}

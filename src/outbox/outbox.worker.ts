@@ -1,0 +1,262 @@
+import { randomUUID } from 'node:crypto';
+import { hostname } from 'node:os';
+import {
+  Inject,
+  Injectable,
+  Logger,
+  type OnApplicationBootstrap,
+  type OnModuleDestroy,
+} from '@nestjs/common';
+import { Clock } from '../common/clock.js';
+import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
+import { PermanentDeliveryError, type SinkReceipt } from '../connectors/ports/sinks.port.js';
+import { PrismaService } from '../database/prisma.service.js';
+import type { OutboxMessage } from '../generated/sqlite/client.js';
+import { TRANSACTION_OPTIONS } from '../idempotency/idempotency.service.js';
+import { describeFailure, isPermanent, retryDelayMs } from './outbox-retry.js';
+import { OutboxService } from './outbox.service.js';
+import type { OutboxHandler } from './outbox.types.js';
+
+export const OUTBOX_BATCH_SIZE = 10;
+/** How long a claim holds; a row still `processing` after that is reclaimed (crash recovery). */
+export const OUTBOX_LOCK_MS = 30_000;
+
+/**
+ * Delivers outbox rows to the core systems. Safe with several instances on
+ * one database: a row is claimed by a conditional update, so exactly one
+ * worker holds it; a claim that outlives its lock (a crashed process) is
+ * taken over. Sinks are idempotent on the message id, so the redelivery that
+ * follows a crash between send and acknowledge creates nothing twice.
+ */
+@Injectable()
+export class OutboxWorker implements OnApplicationBootstrap, OnModuleDestroy {
+  readonly workerId = `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
+  private readonly logger = new Logger(OutboxWorker.name);
+  private readonly batches = new Set<Promise<number>>();
+  private loop: Promise<void> | null = null;
+  private stopping = false;
+  private wake: (() => void) | null = null;
+
+  constructor(
+    private readonly prisma: PrismaService,
+    private readonly outbox: OutboxService,
+    private readonly clock: Clock,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {}
+
+  onApplicationBootstrap(): void {
+    if (this.config.outbox.enabled) this.start();
+  }
+
+  async onModuleDestroy(): Promise<void> {
+    await this.stop();
+  }
+
+  /** Starts polling in the background. */
+  start(): void {
+    if (this.loop) return;
+    this.stopping = false;
+    this.loop = this.poll();
+  }
+
+  /**
+   * Stops polling and waits for the batch in progress: the message being sent
+   * is finished and acknowledged, claims not yet started go back to pending.
+   */
+  async stop(): Promise<void> {
+    this.stopping = true;
+    this.wake?.();
+    await this.loop;
+    await Promise.allSettled([...this.batches]);
+    this.loop = null;
+  }
+
+  /** Processes batches until nothing is due. Returns how many messages were handled. */
+  async drain(): Promise<number> {
+    let total = 0;
+    for (;;) {
+      const handled = await this.runBatch();
+      if (handled === 0) return total;
+      total += handled;
+    }
+  }
+
+  private async poll(): Promise<void> {
+    this.logger.log(`outbox worker ${this.workerId} started`);
+    while (!this.stopping) {
+      let handled = 0;
+      try {
+        handled = await this.runBatch();
+      } catch (error) {
+        this.logger.error(`outbox batch failed: ${describeFailure(error)}`);
+      }
+      if (handled === 0) await this.sleep(this.config.outbox.pollMs);
+    }
+    this.logger.log(`outbox worker ${this.workerId} stopped`);
+  }
+
+  private runBatch(): Promise<number> {
+    const batch = this.processBatch();
+    this.batches.add(batch);
+    const forget = (): void => {
+      this.batches.delete(batch);
+    };
+    batch.then(forget, forget);
+    return batch;
+  }
+
+  private async processBatch(): Promise<number> {
+    if (this.stopping) return 0;
+    const claimed = await this.claim();
+    for (const [index, message] of claimed.entries()) {
+      if (this.stopping) {
+        await this.release(claimed.slice(index));
+        return index;
+      }
+      await this.process(message);
+    }
+    return claimed.length;
+  }
+
+  private async claim(): Promise<OutboxMessage[]> {
+    const now = this.clock.now();
+    const due = {
+      OR: [
+        { status: 'pending', nextAttemptAt: { lte: now } },
+        { status: 'processing', lockedUntil: { lt: now } },
+      ],
+    };
+    const candidates = await this.prisma.outboxMessage.findMany({
+      where: due,
+      orderBy: [{ nextAttemptAt: 'asc' }, { createdAt: 'asc' }, { id: 'asc' }],
+      take: OUTBOX_BATCH_SIZE,
+      select: { id: true },
+    });
+    const lockedUntil = new Date(now.getTime() + OUTBOX_LOCK_MS);
+    const ids: string[] = [];
+    for (const { id } of candidates) {
+      // The same condition again: another worker may have claimed the row since the read.
+      const { count } = await this.prisma.outboxMessage.updateMany({
+        where: { id, ...due },
+        data: {
+          status: 'processing',
+          lockedBy: this.workerId,
+          lockedUntil,
+          attempts: { increment: 1 },
+        },
+      });
+      if (count === 1) ids.push(id);
+    }
+    if (ids.length === 0) return [];
+    return this.prisma.outboxMessage.findMany({
+      where: { id: { in: ids }, status: 'processing', lockedBy: this.workerId },
+      orderBy: [{ nextAttemptAt: 'asc' }, { createdAt: 'asc' }, { id: 'asc' }],
+    });
+  }
+
+  private async process(message: OutboxMessage): Promise<void> {
+    try {
+      const handler = this.outbox.handlerFor(message.topic);
+      if (!handler) throw new PermanentDeliveryError(`no handler for topic ${message.topic}`);
+      if (message.attempts > this.config.outbox.maxAttempts) {
+        // Only reachable when workers kept stopping mid-delivery (attempts count claims).
+        throw new PermanentDeliveryError('gave up: delivery was interrupted too often');
+      }
+      const receipt = await handler.deliver({
+        messageId: message.id,
+        payload: parsePayload(message.payload),
+      });
+      await this.acknowledge(message, handler, receipt);
+    } catch (error) {
+      await this.recordFailure(message, error);
+    }
+  }
+
+  private async acknowledge(
+    message: OutboxMessage,
+    handler: OutboxHandler,
+    receipt: SinkReceipt,
+  ): Promise<void> {
+    await this.prisma.$transaction(async (tx) => {
+      const { count } = await tx.outboxMessage.updateMany({
+        where: { id: message.id, status: 'processing', lockedBy: this.workerId },
+        data: {
+          status: 'delivered',
+          deliveredAt: this.clock.now(),
+          lockedBy: null,
+          lockedUntil: null,
+          lastError: null,
+        },
+      });
+      // Lock lost to a worker that reclaimed the row: that worker acknowledges it.
+      if (count === 0) return;
+      await handler.onDelivered?.(tx, message.aggregateId, receipt);
+    }, TRANSACTION_OPTIONS);
+  }
+
+  private async recordFailure(message: OutboxMessage, error: unknown): Promise<void> {
+    const lastError = describeFailure(error);
+    const dead = isPermanent(error) || message.attempts >= this.config.outbox.maxAttempts;
+    const now = this.clock.now();
+    try {
+      await this.prisma.outboxMessage.updateMany({
+        where: { id: message.id, status: 'processing', lockedBy: this.workerId },
+        data: dead
+          ? { status: 'dead', lastError, lockedBy: null, lockedUntil: null }
+          : {
+              status: 'pending',
+              lastError,
+              lockedBy: null,
+              lockedUntil: null,
+              nextAttemptAt: new Date(now.getTime() + retryDelayMs(message.attempts)),
+            },
+      });
+    } catch (recordError) {
+      // The claim then expires and the row is retried by whichever worker reclaims it.
+      this.logger.error(
+        `could not record the failure of outbox message ${message.id}: ${describeFailure(recordError)}`,
+      );
+      return;
+    }
+    const line = `outbox message ${message.id} (${message.topic}) attempt ${message.attempts}: ${lastError}`;
+    if (dead) this.logger.error(`${line}; dead-lettered`);
+    else this.logger.warn(`${line}; will retry`);
+  }
+
+  private async release(messages: OutboxMessage[]): Promise<void> {
+    if (messages.length === 0) return;
+    await this.prisma.outboxMessage.updateMany({
+      where: {
+        id: { in: messages.map((m) => m.id) },
+        status: 'processing',
+        lockedBy: this.workerId,
+      },
+      // Never started: the claim does not count as an attempt.
+      data: { status: 'pending', lockedBy: null, lockedUntil: null, attempts: { decrement: 1 } },
+    });
+  }
+
+  private sleep(ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      const done = (): void => {
+        clearTimeout(timer);
+        this.wake = null;
+        resolve();
+      };
+      const timer = setTimeout(done, ms);
+      this.wake = done;
+    });
+  }
+}
+
+function parsePayload(text: string): Record<string, unknown> {
+  try {
+    const value: unknown = JSON.parse(text);
+    if (value !== null && typeof value === 'object' && !Array.isArray(value)) {
+      return value as Record<string, unknown>;
+    }
+  } catch {
+    // fall through
+  }
+  throw new PermanentDeliveryError('the stored payload is not a JSON object');
+}
