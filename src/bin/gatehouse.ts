@@ -14,7 +14,7 @@ import { GatehouseError } from '../common/errors/gatehouse.error.js';
 import { ConfigError, loadConfig } from '../config/app-config.js';
 import { resolveServerSecrets } from '../config/local-secrets.js';
 import { prepareStore } from '../database/prepare-store.js';
-import { PrismaService } from '../database/prisma.service.js';
+import { createPrismaClient, type PrismaService } from '../database/prisma.service.js';
 import { SecurityEventsService } from '../admin/security-events.service.js';
 import { AuditTrailService } from '../audit/audit-trail.service.js';
 import { AuditWriter } from '../audit/audit-writer.service.js';
@@ -41,7 +41,7 @@ async function withServices<T>(fn: (s: Services) => Promise<T>): Promise<T> {
   if (config.database === 'sqlite') mkdirSync(config.dataDir, { recursive: true });
   const secrets = resolveServerSecrets(config, (m) => process.stderr.write(`warning: ${m}\n`));
   await prepareStore(config, (m) => process.stderr.write(`${m}\n`));
-  const prisma = new PrismaService(config);
+  const prisma = createPrismaClient(config);
   const clock = new SystemClock();
   const hasher = new CredentialHasher(secrets.pepper);
   const writer = new AuditWriter(prisma, clock);

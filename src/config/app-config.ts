@@ -13,6 +13,12 @@ import {
   validateSync,
 } from 'class-validator';
 
+const IP_OR_CIDR = String.raw`(?:[0-9]{1,3}(?:\.[0-9]{1,3}){3}|[0-9A-Fa-f:.]*:[0-9A-Fa-f:.]*)(?:\/[0-9]{1,3})?`;
+const TRUST_PROXY_ENTRY = `(?:${IP_OR_CIDR}|loopback|linklocal|uniquelocal)`;
+const TRUST_PROXY_LIST = new RegExp(
+  `^\\s*${TRUST_PROXY_ENTRY}(?:\\s*,\\s*${TRUST_PROXY_ENTRY})*\\s*$`,
+);
+
 const toBool = ({ value }: { value: unknown }): unknown =>
   typeof value === 'string' ? ['1', 'true', 'yes', 'on'].includes(value.toLowerCase()) : value;
 
@@ -128,6 +134,82 @@ export class EnvironmentVariables {
   @IsOptional()
   @IsString()
   AUDIT_REDACT_FIELDS?: string;
+
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(100)
+  DATABASE_POOL_SIZE = 10;
+
+  @IsOptional()
+  @IsString()
+  LOG_REDACT_PATHS?: string;
+
+  @IsOptional()
+  @IsString()
+  @MinLength(16, { message: 'METRICS_TOKEN must be at least 16 characters' })
+  METRICS_TOKEN?: string;
+
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(0)
+  @Max(600_000)
+  SHUTDOWN_TIMEOUT_MS = 10_000;
+
+  @IsOptional()
+  @Matches(/^rediss?:\/\/.+/, { message: 'REDIS_URL must start with redis:// or rediss://' })
+  REDIS_URL?: string;
+
+  @IsOptional()
+  @Matches(TRUST_PROXY_LIST, {
+    message:
+      'TRUST_PROXY must be a comma-separated list of IP addresses, CIDR ranges or loopback/linklocal/uniquelocal',
+  })
+  TRUST_PROXY?: string;
+
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(1_000_000)
+  THROTTLE_READ_PER_MINUTE = 120;
+
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(1_000_000)
+  THROTTLE_WRITE_PER_MINUTE = 20;
+
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(1_000_000)
+  THROTTLE_TOKEN_PER_MINUTE = 10;
+
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(1_000_000)
+  THROTTLE_TOKEN_PER_IP_PER_MINUTE = 30;
+
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(1_000_000)
+  THROTTLE_AUTH_FAILURES_PER_IP_PER_MINUTE = 20;
+
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1000)
+  @Max(600_000)
+  REQUEST_TIMEOUT_MS = 30_000;
 }
 
 export interface AppConfig {
@@ -146,8 +228,30 @@ export interface AppConfig {
   corsOrigins: string[];
   logLevel: string;
   seedDemoData: boolean;
+  /** PostgreSQL connections per instance. */
+  databasePoolSize: number;
   /** Extra field names or dotted paths the audit trail redacts, beyond the safe defaults. */
   auditRedactFields: string[];
+  /** Extra pino redact paths for the JSON logs, beyond the built-in secret paths. */
+  logRedactPaths: string[];
+  /** Unset: GET /metrics answers loopback callers only. */
+  metricsToken?: string;
+  /** How long a SIGTERM waits for in-flight requests before closing their connections. */
+  shutdownTimeoutMs: number;
+  /** Unset: rate-limit counters are local to this instance. */
+  redisUrl?: string;
+  /** Proxies whose X-Forwarded-For is believed; empty: the socket address is the client. */
+  trustProxy: string[];
+  /** Default limits per minute; clients override read, write and token individually. */
+  throttle: {
+    readPerMinute: number;
+    writePerMinute: number;
+    tokenPerMinute: number;
+    tokenPerIpPerMinute: number;
+    authFailuresPerIpPerMinute: number;
+  };
+  /** Longest time a client may take to send one whole request (slow-loris bound). */
+  requestTimeoutMs: number;
 }
 
 export class ConfigError extends Error {
@@ -201,10 +305,30 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       .filter(Boolean),
     logLevel: vars.LOG_LEVEL,
     seedDemoData: vars.SEED_DEMO_DATA,
+    databasePoolSize: vars.DATABASE_POOL_SIZE,
     auditRedactFields: (vars.AUDIT_REDACT_FIELDS ?? '')
       .split(',')
       .map((f) => f.trim())
       .filter(Boolean),
+    logRedactPaths: (vars.LOG_REDACT_PATHS ?? '')
+      .split(',')
+      .map((f) => f.trim())
+      .filter(Boolean),
+    ...(vars.METRICS_TOKEN ? { metricsToken: vars.METRICS_TOKEN } : {}),
+    shutdownTimeoutMs: vars.SHUTDOWN_TIMEOUT_MS,
+    ...(vars.REDIS_URL ? { redisUrl: vars.REDIS_URL } : {}),
+    trustProxy: (vars.TRUST_PROXY ?? '')
+      .split(',')
+      .map((p) => p.trim())
+      .filter(Boolean),
+    throttle: {
+      readPerMinute: vars.THROTTLE_READ_PER_MINUTE,
+      writePerMinute: vars.THROTTLE_WRITE_PER_MINUTE,
+      tokenPerMinute: vars.THROTTLE_TOKEN_PER_MINUTE,
+      tokenPerIpPerMinute: vars.THROTTLE_TOKEN_PER_IP_PER_MINUTE,
+      authFailuresPerIpPerMinute: vars.THROTTLE_AUTH_FAILURES_PER_IP_PER_MINUTE,
+    },
+    requestTimeoutMs: vars.REQUEST_TIMEOUT_MS,
   };
 }
 

@@ -1,6 +1,17 @@
 import { Global, Module } from '@nestjs/common';
-import { PrismaService } from './prisma.service.js';
+import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
+import { createPrismaClient, DatabaseLifecycle, PrismaService } from './prisma.service.js';
 
 @Global()
-@Module({ providers: [PrismaService], exports: [PrismaService] })
+@Module({
+  providers: [
+    {
+      provide: PrismaService,
+      inject: [APP_CONFIG],
+      useFactory: (config: AppConfig) => createPrismaClient(config),
+    },
+    DatabaseLifecycle,
+  ],
+  exports: [PrismaService],
+})
 export class DatabaseModule {}

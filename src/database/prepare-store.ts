@@ -1,4 +1,5 @@
 import Database from 'better-sqlite3';
+import pg from 'pg';
 import type { AppConfig } from '../config/app-config.js';
 import { applyMigrations } from './migrations.js';
 
@@ -33,6 +34,23 @@ export async function prepareStore(
       }
     } finally {
       db.close();
+    }
+  }
+  if (config.database === 'postgresql') {
+    const client = new pg.Client({ connectionString: config.databaseUrl });
+    await client.connect();
+    try {
+      const table = await client.query<{ exists: string | null }>(
+        "SELECT to_regclass('_prisma_migrations')::text AS exists",
+      );
+      if (table.rows[0]?.exists) {
+        const rows = await client.query<{ migration_name: string }>(
+          'SELECT migration_name FROM _prisma_migrations WHERE finished_at IS NOT NULL',
+        );
+        for (const r of rows.rows) applied.add(r.migration_name);
+      }
+    } finally {
+      await client.end();
     }
   }
   const done = await applyMigrations(config, applied);

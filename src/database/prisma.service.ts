@@ -1,31 +1,45 @@
-import { Inject, Injectable, Logger, OnModuleDestroy } from '@nestjs/common';
+import { Inject, Injectable, Logger, type OnModuleDestroy } from '@nestjs/common';
 import { PrismaClient } from '../generated/sqlite/client.js';
+import { PrismaClient as PostgresPrismaClient } from '../generated/postgres/client.js';
 import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
+import { PgAdapterFactory } from './pg-pool.js';
 import { SerializedSqliteAdapterFactory } from './serialized-sqlite.adapter.js';
 
 /**
- * The one Prisma client of the process. Created by `createPrismaClient` so the
- * CLI and the server open the store the same way.
+ * The process's Prisma client, as an injection token and a type. SQLite and
+ * PostgreSQL have separate generated clients (one datasource block each) built
+ * from the same models, so their APIs are identical; the SQLite client's type
+ * stands for both.
  */
-@Injectable()
-export class PrismaService extends PrismaClient implements OnModuleDestroy {
-  private readonly logger = new Logger(PrismaService.name);
+export abstract class PrismaService extends PrismaClient {}
 
-  constructor(@Inject(APP_CONFIG) config: AppConfig) {
-    super({ adapter: createAdapter(config) });
+/** Opens the store named by DATABASE_URL the same way for the server and the CLI. */
+export function createPrismaClient(
+  config: Pick<AppConfig, 'database' | 'databaseUrl' | 'databasePoolSize'>,
+): PrismaService {
+  if (config.database === 'sqlite') {
+    return new PrismaClient({
+      adapter: new SerializedSqliteAdapterFactory(config.databaseUrl),
+    }) as PrismaService;
   }
-
-  async onModuleDestroy(): Promise<void> {
-    await this.$disconnect();
-    this.logger.log('database closed');
-  }
+  const client = new PostgresPrismaClient({
+    adapter: new PgAdapterFactory(config.databaseUrl, config.databasePoolSize),
+  });
+  return client as unknown as PrismaService;
 }
 
-export function createAdapter(config: Pick<AppConfig, 'database' | 'databaseUrl'>) {
-  if (config.database !== 'sqlite') {
-    throw new Error(
-      'PostgreSQL storage is not available in this build yet; use a file: DATABASE_URL',
-    );
+/** Closes the store last, after every module that writes to it has stopped. */
+@Injectable()
+export class DatabaseLifecycle implements OnModuleDestroy {
+  private readonly logger = new Logger('Database');
+
+  constructor(
+    private readonly prisma: PrismaService,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {}
+
+  async onModuleDestroy(): Promise<void> {
+    await this.prisma.$disconnect();
+    this.logger.log(`${this.config.database} store closed`);
   }
-  return new SerializedSqliteAdapterFactory(config.databaseUrl);
 }

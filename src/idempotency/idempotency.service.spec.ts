@@ -5,7 +5,7 @@ import { copyTemplateDb } from '../../test/utils/template-db.js';
 import { Clock } from '../common/clock.js';
 import { GatehouseError } from '../common/errors/gatehouse.error.js';
 import { loadConfig } from '../config/app-config.js';
-import { PrismaService } from '../database/prisma.service.js';
+import { createPrismaClient, type PrismaService } from '../database/prisma.service.js';
 import {
   ABANDONED_AFTER_MS,
   IdempotencyService,
@@ -73,7 +73,7 @@ describe(IdempotencyService.name, () => {
     const db = await copyTemplateDb();
     dir = db.dir;
     const config = loadConfig({ DATABASE_URL: `file:${db.file}`, IDEMPOTENCY_TTL_HOURS: '24' });
-    prisma = new PrismaService(config);
+    prisma = createPrismaClient(config);
     clock = new TestClock(Date.parse('2026-11-22T08:00:00Z'));
     service = new IdempotencyService(prisma, clock, config);
     writes = 0;

@@ -10,7 +10,7 @@ import { EmbeddedNotificationsAdapter } from '../connectors/embedded/embedded-no
 import { EmbeddedTicketsAdapter } from '../connectors/embedded/embedded-tickets.adapter.js';
 import { PermanentDeliveryError, type SinkDelivery } from '../connectors/ports/sinks.port.js';
 import { UpstreamError } from '../connectors/ports/upstream.error.js';
-import { PrismaService } from '../database/prisma.service.js';
+import { createPrismaClient, type PrismaService } from '../database/prisma.service.js';
 import { CreateInternalRequestDto } from '../tools/requests/dto/create-internal-request.dto.js';
 import { InternalRequestsRepository } from '../tools/requests/requests.repository.js';
 import { InternalRequestsService } from '../tools/requests/requests.service.js';
@@ -120,7 +120,7 @@ describe(OutboxWorker.name, () => {
       OUTBOX_POLL_MS: '10',
       OUTBOX_ENABLED: 'false',
     });
-    prisma = new PrismaService(config);
+    prisma = createPrismaClient(config);
     clock = new TestClock(Date.parse('2026-11-22T08:00:00Z'));
     outbox = new OutboxService(clock);
     tickets = new EmbeddedTicketsAdapter(prisma, clock);
@@ -355,7 +355,7 @@ describe('embedded sinks', () => {
   beforeEach(async () => {
     const db = await copyTemplateDb();
     dir = db.dir;
-    prisma = new PrismaService(loadConfig({ DATABASE_URL: `file:${db.file}` }));
+    prisma = createPrismaClient(loadConfig({ DATABASE_URL: `file:${db.file}` }));
   });
 
   afterEach(async () => {

@@ -2,7 +2,7 @@ import { rmSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { copyTemplateDb } from '../../../test/utils/template-db.js';
 import { loadConfig } from '../../config/app-config.js';
-import { PrismaService } from '../../database/prisma.service.js';
+import { createPrismaClient, type PrismaService } from '../../database/prisma.service.js';
 import { buildDemoData } from '../../database/seed/demo-data.js';
 import type { DeliveryRecord } from '../ports/deliveries.port.js';
 import { EmbeddedDeliveriesAdapter } from './embedded-deliveries.adapter.js';
@@ -18,7 +18,7 @@ describe(EmbeddedDeliveriesAdapter.name, () => {
   beforeAll(async () => {
     const db = await copyTemplateDb();
     dir = db.dir;
-    prisma = new PrismaService(loadConfig({ DATABASE_URL: `file:${db.file}` }));
+    prisma = createPrismaClient(loadConfig({ DATABASE_URL: `file:${db.file}` }));
     adapter = new EmbeddedDeliveriesAdapter(prisma);
   });
 

@@ -4,7 +4,7 @@ import { copyTemplateDb } from '../../../test/utils/template-db.js';
 import { Clock } from '../../common/clock.js';
 import { normalizeSearchText, searchTerms } from '../../common/text/normalize-search.js';
 import { loadConfig } from '../../config/app-config.js';
-import { PrismaService } from '../../database/prisma.service.js';
+import { createPrismaClient, type PrismaService } from '../../database/prisma.service.js';
 import { buildDemoData } from '../../database/seed/demo-data.js';
 import { EmbeddedInventoryAdapter } from './embedded-inventory.adapter.js';
 
@@ -25,7 +25,7 @@ describe(EmbeddedInventoryAdapter.name, () => {
   beforeAll(async () => {
     const db = await copyTemplateDb();
     dir = db.dir;
-    prisma = new PrismaService(loadConfig({ DATABASE_URL: `file:${db.file}` }));
+    prisma = createPrismaClient(loadConfig({ DATABASE_URL: `file:${db.file}` }));
     adapter = new EmbeddedInventoryAdapter(prisma, new FixedClock());
   });
 

@@ -2,7 +2,7 @@ import { rmSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { copyTemplateDb } from '../../../test/utils/template-db.js';
 import { loadConfig } from '../../config/app-config.js';
-import { PrismaService } from '../../database/prisma.service.js';
+import { createPrismaClient, type PrismaService } from '../../database/prisma.service.js';
 import { EmbeddedSalesRepsAdapter } from './embedded-sales-reps.adapter.js';
 
 describe(EmbeddedSalesRepsAdapter.name, () => {
@@ -13,7 +13,7 @@ describe(EmbeddedSalesRepsAdapter.name, () => {
   beforeAll(async () => {
     const db = await copyTemplateDb();
     dir = db.dir;
-    prisma = new PrismaService(loadConfig({ DATABASE_URL: `file:${db.file}` }));
+    prisma = createPrismaClient(loadConfig({ DATABASE_URL: `file:${db.file}` }));
     adapter = new EmbeddedSalesRepsAdapter(prisma);
   });
 

@@ -7,7 +7,7 @@ import { SystemClock } from '../../common/clock.js';
 import { GatehouseError } from '../../common/errors/gatehouse.error.js';
 import { loadConfig } from '../../config/app-config.js';
 import { EmbeddedTicketsAdapter } from '../../connectors/embedded/embedded-tickets.adapter.js';
-import { PrismaService } from '../../database/prisma.service.js';
+import { createPrismaClient, type PrismaService } from '../../database/prisma.service.js';
 import { OutboxService } from '../../outbox/outbox.service.js';
 import { CreateInternalRequestDto } from './dto/create-internal-request.dto.js';
 import { InternalRequestsRepository } from './requests.repository.js';
@@ -40,7 +40,7 @@ describe(InternalRequestsService.name, () => {
   beforeEach(async () => {
     const db = await copyTemplateDb();
     dir = db.dir;
-    prisma = new PrismaService(loadConfig({ DATABASE_URL: `file:${db.file}` }));
+    prisma = createPrismaClient(loadConfig({ DATABASE_URL: `file:${db.file}` }));
     const clock = new SystemClock();
     service = new InternalRequestsService(
       new InternalRequestsRepository(prisma),
