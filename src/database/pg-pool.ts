@@ -17,6 +17,13 @@ const TEXT_OID = 25;
  * The values are plain strings either way, so relabelling them is safe.
  */
 export class NameAsTextPool extends pg.Pool {
+  constructor(config: pg.PoolConfig) {
+    super(config);
+    // An idle connection dropped by the server (restart, failover) must not crash
+    // the process; the next query reconnects or fails with a normal error.
+    this.on('error', () => undefined);
+  }
+
   override query(...args: unknown[]): never {
     const result = (super.query as (...a: unknown[]) => unknown)(...args);
     if (result instanceof Promise) {

@@ -1,0 +1,213 @@
+import { execFileSync } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+import pg from 'pg';
+import request from 'supertest';
+import { createApp } from '../../src/app.factory.js';
+import { ClientsService, type CreatedClient } from '../../src/clients/clients.service.js';
+import { OutboxWorker } from '../../src/outbox/outbox.worker.js';
+import { startPostgres, type PostgresServer } from '../utils/postgres-server.js';
+import { TEST_SECRETS_ENV } from '../utils/template-db.js';
+
+/**
+ * The scale-out topology on a real PostgreSQL: two Gatehouse instances share
+ * one database (tokens, idempotency, outbox and one audit chain).
+ */
+describe('two instances on PostgreSQL', () => {
+  let server: PostgresServer;
+  let url: string;
+  let a: NestFastifyApplication;
+  let b: NestFastifyApplication;
+  let client: CreatedClient;
+  let db: pg.Client;
+
+  const env = () => ({
+    PATH: process.env.PATH,
+    DATABASE_URL: url,
+    OUTBOX_ENABLED: 'false',
+    TOKEN_ISSUER: 'http://gatehouse.test',
+    CLIENT_CACHE_TTL_MS: '0',
+    DATABASE_POOL_SIZE: '4',
+    ...TEST_SECRETS_ENV,
+  });
+  const http = (app: NestFastifyApplication) => request(app.getHttpServer());
+  const token = async (app: NestFastifyApplication) => {
+    const res = await http(app)
+      .post('/oauth/token')
+      .auth(client.clientId, client.clientSecret)
+      .type('form')
+      .send({ grant_type: 'client_credentials' });
+    expect(res.status).toBe(200);
+    return res.body.access_token as string;
+  };
+  let phone = 0;
+  const lead = (email: string) => ({
+    name: 'Lê Thu Hà',
+    email,
+    phone: `+849${20_000_000 + phone++}`,
+    channel: 'web',
+    consent: true,
+  });
+
+  beforeAll(async () => {
+    server = await startPostgres();
+    server.createDatabase('gatehouse');
+    url = server.url('gatehouse');
+    // Sequential starts: the first migrates and seeds, the second finds both done.
+    ({ app: a } = await createApp({ env: env(), logger: false }));
+    ({ app: b } = await createApp({ env: env(), logger: false }));
+    await a.getHttpAdapter().getInstance().ready();
+    await b.getHttpAdapter().getInstance().ready();
+    client = await a.get(ClientsService).create({
+      name: 'pg-agent',
+      scopes: ['inventory:read', 'orders:read', 'leads:write', 'audit:read'],
+      limits: { read: 10_000, write: 10_000 },
+    });
+    db = new pg.Client({ connectionString: url });
+    await db.connect();
+  }, 120_000);
+
+  afterAll(async () => {
+    await db?.end();
+    await a?.close();
+    await b?.close();
+    server?.stop();
+  });
+
+  it('migrated and seeded once', async () => {
+    const migrations = await db.query(
+      'SELECT migration_name FROM _prisma_migrations WHERE finished_at IS NOT NULL',
+    );
+    expect(migrations.rowCount).toBe(1);
+    const orders = await db.query('SELECT COUNT(*)::int AS n FROM "SalesOrder"');
+    expect(orders.rows[0].n).toBeGreaterThanOrEqual(1000);
+  });
+
+  it('accepts a token issued by one instance on the other', async () => {
+    const fromA = await token(a);
+    const res = await http(b).get('/v1/inventory?q=ban%20go%20soi').auth(fromA, { type: 'bearer' });
+    expect(res.status).toBe(200);
+    expect(res.body.items.map((p: { sku: string }) => p.sku)).toContain('BAN-GO-SOI-120');
+    const order = await http(b).get('/v1/orders/SO-2026-000123').auth(fromA, { type: 'bearer' });
+    expect(order.body).toMatchObject({ status: 'shipped', customer: { email: 'l***@e***.vn' } });
+  });
+
+  it('replays an Idempotency-Key on the other instance', async () => {
+    const key = randomUUID();
+    const body = lead(`ha.le.${Date.now()}@example.vn`);
+    const first = await http(a)
+      .post('/v1/leads')
+      .auth(await token(a), { type: 'bearer' })
+      .set('idempotency-key', key)
+      .send(body);
+    const second = await http(b)
+      .post('/v1/leads')
+      .auth(await token(b), { type: 'bearer' })
+      .set('idempotency-key', key)
+      .send(body);
+    expect(first.status).toBe(201);
+    expect(second.status).toBe(201);
+    expect(second.headers['idempotent-replayed']).toBe('true');
+    expect(second.body).toEqual(first.body);
+    const rows = await db.query('SELECT COUNT(*)::int AS n FROM "Lead" WHERE email = $1', [
+      body.email,
+    ]);
+    expect(rows.rows[0].n).toBe(1);
+  });
+
+  it('keeps one gap-free, valid audit chain under concurrent writes to both instances', async () => {
+    const [ta, tb] = [await token(a), await token(b)];
+    const results = await Promise.all(
+      Array.from({ length: 40 }, (_, i) =>
+        http(i % 2 ? a : b)
+          .post('/v1/leads')
+          .auth(i % 2 ? ta : tb, { type: 'bearer' })
+          .set('idempotency-key', randomUUID())
+          .send(lead(`burst.${i}.${Date.now()}@example.vn`)),
+      ),
+    );
+    expect(results.map((r) => r.status)).toEqual(Array(40).fill(201));
+    const seqs = (await db.query('SELECT seq FROM "AuditEvent" ORDER BY seq')).rows.map(
+      (r: { seq: number }) => r.seq,
+    );
+    expect(seqs).toEqual(Array.from({ length: seqs.length }, (_, i) => i + 1));
+    const verify = await http(a).get('/v1/audit-events/verify').auth(ta, { type: 'bearer' });
+    expect(verify.body).toMatchObject({ ok: true, firstBrokenSeq: null });
+  });
+
+  it('refuses UPDATE, DELETE and TRUNCATE of audit events', async () => {
+    await expect(
+      db.query('UPDATE "AuditEvent" SET outcome = \'ok\' WHERE seq = 1'),
+    ).rejects.toThrow(/append-only/);
+    await expect(db.query('DELETE FROM "AuditEvent" WHERE seq = 1')).rejects.toThrow(/append-only/);
+    await expect(db.query('TRUNCATE "AuditEvent"')).rejects.toThrow(/append-only/);
+  });
+
+  it('delivers outbox rows written by one instance from the other, exactly once', async () => {
+    const body = lead(`outbox.${Date.now()}@example.vn`);
+    const res = await http(a)
+      .post('/v1/leads')
+      .auth(await token(a), { type: 'bearer' })
+      .set('idempotency-key', randomUUID())
+      .send(body);
+    expect(res.status).toBe(201);
+    await Promise.all([a.get(OutboxWorker).drain(), b.get(OutboxWorker).drain()]);
+    const pending = await db.query(
+      'SELECT COUNT(*)::int AS n FROM "OutboxMessage" WHERE status <> \'delivered\'',
+    );
+    expect(pending.rows[0].n).toBe(0);
+    const sinks = await db.query(
+      'SELECT sink, COUNT(*)::int AS n FROM "EmbeddedSinkRecord" GROUP BY sink ORDER BY sink',
+    );
+    const delivered = await db.query('SELECT COUNT(*)::int AS n FROM "OutboxMessage"');
+    const total = sinks.rows.reduce((sum: number, r: { n: number }) => sum + r.n, 0);
+    expect(total).toBe(delivered.rows[0].n);
+  });
+
+  it('propagates a client disabled on one instance to the other at once', async () => {
+    const other = await a
+      .get(ClientsService)
+      .create({ name: 'doomed', scopes: ['inventory:read'] });
+    const res = await http(a)
+      .post('/oauth/token')
+      .auth(other.clientId, other.clientSecret)
+      .type('form')
+      .send({ grant_type: 'client_credentials' });
+    const t = res.body.access_token as string;
+    expect((await http(b).get('/v1/inventory?q=den').auth(t, { type: 'bearer' })).status).toBe(200);
+    await a.get(ClientsService).disable(other.clientId);
+    expect((await http(b).get('/v1/inventory?q=den').auth(t, { type: 'bearer' })).status).toBe(401);
+  });
+
+  it('runs the CLI against PostgreSQL', () => {
+    execFileSync('npx', ['tsc', '-p', 'tsconfig.build.json'], { stdio: 'pipe' });
+    const out = execFileSync(
+      process.execPath,
+      [
+        'dist/bin/gatehouse.js',
+        'clients',
+        'create',
+        '--name',
+        'cli-pg',
+        '--scopes',
+        'orders:read',
+        '--json',
+      ],
+      {
+        env: { PATH: process.env.PATH, DATABASE_URL: url, ...TEST_SECRETS_ENV },
+        encoding: 'utf8',
+      },
+    );
+    expect(JSON.parse(out)).toMatchObject({ scopes: ['orders:read'] });
+    const verify = execFileSync(
+      process.execPath,
+      ['dist/bin/gatehouse.js', 'audit', 'verify', '--json'],
+      {
+        env: { PATH: process.env.PATH, DATABASE_URL: url, ...TEST_SECRETS_ENV },
+        encoding: 'utf8',
+      },
+    );
+    expect(JSON.parse(verify)).toMatchObject({ ok: true });
+  }, 120_000);
+});
