@@ -20,7 +20,14 @@ const DEFAULT_GRACE_SECONDS = 24 * 3600;
 /** The security team's API (scope clients:admin). Secrets appear once, in create/rotate answers only. */
 @ApiTags('admin')
 @RequiresScopes(Scope.ClientsAdmin)
-@ApiProblems(['validation_failed', 'missing_credentials', 'invalid_token', 'insufficient_scope', 'client_not_found', 'credential_not_found'])
+@ApiProblems([
+  'validation_failed',
+  'missing_credentials',
+  'invalid_token',
+  'insufficient_scope',
+  'client_not_found',
+  'credential_not_found',
+])
 @Controller('v1/admin')
 export class AdminController {
   constructor(
@@ -36,7 +43,10 @@ export class AdminController {
   }
 
   @Post('clients')
-  @ApiOperation({ operationId: 'admin_create_client', summary: 'Create a client; the secret is shown once' })
+  @ApiOperation({
+    operationId: 'admin_create_client',
+    summary: 'Create a client; the secret is shown once',
+  })
   async create(@Body() body: CreateClientDto) {
     const created = await this.clients.create({
       name: body.name,
@@ -44,12 +54,18 @@ export class AdminController {
       policies: { ...body.policies },
       limits: { ...body.limits },
     });
-    await this.events.record('client.created', { clientId: created.clientId, credentialId: created.secretId });
+    await this.events.record('client.created', {
+      clientId: created.clientId,
+      credentialId: created.secretId,
+    });
     return created;
   }
 
   @Get('clients/:clientId')
-  @ApiOperation({ operationId: 'admin_get_client', summary: 'A client with its secrets and API keys (never the secret values)' })
+  @ApiOperation({
+    operationId: 'admin_get_client',
+    summary: 'A client with its secrets and API keys (never the secret values)',
+  })
   async get(@Param() { clientId }: ClientParams) {
     const [client, secrets, apiKeys] = await Promise.all([
       this.clients.get(clientId),
@@ -60,7 +76,10 @@ export class AdminController {
   }
 
   @Patch('clients/:clientId')
-  @ApiOperation({ operationId: 'admin_update_client', summary: 'Set scopes, policies, limits or name' })
+  @ApiOperation({
+    operationId: 'admin_update_client',
+    summary: 'Set scopes, policies, limits or name',
+  })
   async update(@Param() { clientId }: ClientParams, @Body() body: UpdateClientDto) {
     const updated = await this.clients.update(clientId, {
       ...(body.name !== undefined ? { name: body.name } : {}),
@@ -74,7 +93,10 @@ export class AdminController {
 
   @Post('clients/:clientId/disable')
   @HttpCode(200)
-  @ApiOperation({ operationId: 'admin_disable_client', summary: 'Disable a client at once (tokens and keys included)' })
+  @ApiOperation({
+    operationId: 'admin_disable_client',
+    summary: 'Disable a client at once (tokens and keys included)',
+  })
   async disable(@Param() { clientId }: ClientParams) {
     const client = await this.clients.disable(clientId);
     await this.events.record('client.disabled', { clientId });
@@ -82,16 +104,25 @@ export class AdminController {
   }
 
   @Post('clients/:clientId/secrets/rotate')
-  @ApiOperation({ operationId: 'admin_rotate_secret', summary: 'Add a new secret; old ones work for the grace period' })
+  @ApiOperation({
+    operationId: 'admin_rotate_secret',
+    summary: 'Add a new secret; old ones work for the grace period',
+  })
   async rotateSecret(@Param() { clientId }: ClientParams, @Body() body: RotateDto) {
-    const rotated = await this.clients.rotateSecret(clientId, body.graceSeconds ?? DEFAULT_GRACE_SECONDS);
+    const rotated = await this.clients.rotateSecret(
+      clientId,
+      body.graceSeconds ?? DEFAULT_GRACE_SECONDS,
+    );
     await this.events.record('secret.rotated', { clientId, credentialId: rotated.secretId });
     return rotated;
   }
 
   @Post('clients/:clientId/secrets/:secretId/revoke')
   @HttpCode(200)
-  @ApiOperation({ operationId: 'admin_revoke_secret', summary: 'Revoke a secret at once (tokens issued for it too)' })
+  @ApiOperation({
+    operationId: 'admin_revoke_secret',
+    summary: 'Revoke a secret at once (tokens issued for it too)',
+  })
   async revokeSecret(@Param() { clientId, secretId }: SecretParams) {
     const revoked = await this.clients.revokeSecret(clientId, secretId);
     await this.events.record('secret.revoked', { clientId, credentialId: secretId });
@@ -99,7 +130,10 @@ export class AdminController {
   }
 
   @Post('clients/:clientId/keys')
-  @ApiOperation({ operationId: 'admin_create_api_key', summary: 'Create a scoped API key; shown once' })
+  @ApiOperation({
+    operationId: 'admin_create_api_key',
+    summary: 'Create a scoped API key; shown once',
+  })
   async createKey(@Param() { clientId }: ClientParams, @Body() body: CreateApiKeyDto) {
     const created = await this.apiKeys.create(clientId, {
       ...(body.name ? { name: body.name } : {}),
@@ -111,10 +145,16 @@ export class AdminController {
   }
 
   @Post('keys/:keyId/rotate')
-  @ApiOperation({ operationId: 'admin_rotate_api_key', summary: 'Replace an API key; the old one works for the grace period' })
+  @ApiOperation({
+    operationId: 'admin_rotate_api_key',
+    summary: 'Replace an API key; the old one works for the grace period',
+  })
   async rotateKey(@Param() { keyId }: KeyParams, @Body() body: RotateDto) {
     const rotated = await this.apiKeys.rotate(keyId, body.graceSeconds ?? DEFAULT_GRACE_SECONDS);
-    await this.events.record('api_key.rotated', { clientId: rotated.clientId, credentialId: keyId });
+    await this.events.record('api_key.rotated', {
+      clientId: rotated.clientId,
+      credentialId: keyId,
+    });
     return rotated;
   }
 

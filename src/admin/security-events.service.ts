@@ -27,7 +27,11 @@ export interface SecurityEventDetails {
 export class SecurityEventsService {
   constructor(private readonly writer: AuditWriter) {}
 
-  record(type: SecurityEventType, details: SecurityEventDetails, transport: 'http' | 'cli' = 'http'): Promise<void> {
+  record(
+    type: SecurityEventType,
+    details: SecurityEventDetails,
+    transport: 'http' | 'cli' = 'http',
+  ): Promise<void> {
     return this.writer.append({
       kind: 'security',
       transport,

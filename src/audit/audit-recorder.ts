@@ -11,7 +11,8 @@ import { AuditWriter, type AuditEventInput, type AuditOutcome } from './audit-wr
 import { redact, type RedactionRules } from './redaction.js';
 
 /** Paths that are infrastructure, not API calls: never audited. */
-const UNAUDITED = /^\/(healthz|readyz|metrics|docs|openapi\.json|\.well-known\/|favicon\.ico)(\/|\?|$)/;
+const UNAUDITED =
+  /^\/(healthz|readyz|metrics|docs|openapi\.json|\.well-known\/|favicon\.ico)(\/|\?|$)/;
 const AGENT_HEADER_VALUE = /^[A-Za-z0-9._:@/+=-]{1,128}$/;
 
 /**
@@ -98,7 +99,10 @@ export class AuditRecorder {
 
   private hashEndUser(value: string | string[] | undefined): string | null {
     if (typeof value !== 'string' || value === '') return null;
-    return createHmac('sha256', this.secrets.pepper).update(`end-user:${value}`).digest('hex').slice(0, 32);
+    return createHmac('sha256', this.secrets.pepper)
+      .update(`end-user:${value}`)
+      .digest('hex')
+      .slice(0, 32);
   }
 }
 
@@ -122,12 +126,16 @@ function summarize(status: number, body: unknown, rules: RedactionRules): unknow
   if (!body || typeof body !== 'object') return {};
   const record = body as Record<string, unknown>;
   if (status >= 400) {
-    return redact({ code: record.code ?? record.error ?? null, errors: record.errors ?? undefined }, rules);
+    return redact(
+      { code: record.code ?? record.error ?? null, errors: record.errors ?? undefined },
+      rules,
+    );
   }
   const summary: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(record)) {
     if (Array.isArray(value)) summary[`${key}Count`] = value.length;
-    else if (value === null || ['string', 'number', 'boolean'].includes(typeof value)) summary[key] = value;
+    else if (value === null || ['string', 'number', 'boolean'].includes(typeof value))
+      summary[key] = value;
   }
   return redact(summary, rules);
 }

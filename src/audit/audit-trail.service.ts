@@ -5,7 +5,7 @@ import { SERVER_SECRETS } from '../config/config.module.js';
 import type { ServerSecrets } from '../config/local-secrets.js';
 import { PrismaService } from '../database/prisma.service.js';
 import type { Prisma } from '../generated/sqlite/client.js';
-import { ChainVerifier, GENESIS_HASH, type ChainCheck } from './audit-chain.js';
+import { ChainVerifier, GENESIS_HASH, type ChainCheck, type ChainedFields } from './audit-chain.js';
 import { AuditWriter } from './audit-writer.service.js';
 
 export interface AuditFilter {
@@ -18,30 +18,14 @@ export interface AuditFilter {
   beforeSeq?: number;
 }
 
-export interface AuditEventView {
-  seq: number;
+/** An event as the auditor API and the export show it: JSON columns parsed, time as ISO text. */
+export type AuditEventView = Omit<ChainedFields, 'time' | 'request' | 'response' | 'upstream'> & {
   time: string;
-  kind: string;
-  requestId: string | null;
-  transport: string;
-  clientId: string | null;
-  credentialId: string | null;
-  credentialType: string | null;
-  agentId: string | null;
-  conversationId: string | null;
-  endUserHash: string | null;
-  tool: string | null;
-  method: string | null;
-  route: string | null;
-  status: number | null;
-  outcome: string;
-  latencyMs: number | null;
   request: unknown;
   response: unknown;
   upstream: unknown;
-  prevHash: string;
   hash: string;
-}
+};
 
 interface CheckpointBody {
   purgedThroughSeq: number;
@@ -97,14 +81,24 @@ export class AuditTrailService {
     if (first && first.seq > 1) {
       const checkpoint = await this.findCheckpoint(first.seq - 1);
       if (!checkpoint) {
-        return { ok: false, checked: 0, firstBrokenSeq: first.seq, lastSeq: null, lastHash: GENESIS_HASH };
+        return {
+          ok: false,
+          checked: 0,
+          firstBrokenSeq: first.seq,
+          lastSeq: null,
+          lastHash: GENESIS_HASH,
+        };
       }
       anchor = { seq: checkpoint.purgedThroughSeq, hash: checkpoint.anchorHash };
     }
     const verifier = new ChainVerifier(anchor);
     let after = 0;
     for (;;) {
-      const rows = await this.prisma.auditEvent.findMany({ where: { seq: { gt: after } }, orderBy: { seq: 'asc' }, take: PAGE });
+      const rows = await this.prisma.auditEvent.findMany({
+        where: { seq: { gt: after } },
+        orderBy: { seq: 'asc' },
+        take: PAGE,
+      });
       for (const row of rows) verifier.add(row);
       if (rows.length < PAGE) break;
       after = rows[rows.length - 1]!.seq;
@@ -124,7 +118,9 @@ export class AuditTrailService {
    * Deletes events older than `before` and appends a signed checkpoint event
    * that anchors verification of what remains. The only way rows leave the table.
    */
-  async purge(before: Date): Promise<{ purged: number; purgedThroughSeq: number | null; checkpointSeq: number | null }> {
+  async purge(
+    before: Date,
+  ): Promise<{ purged: number; purgedThroughSeq: number | null; checkpointSeq: number | null }> {
     const last = await this.prisma.auditEvent.findFirst({
       where: { time: { lt: before }, kind: { not: 'checkpoint' } },
       orderBy: { seq: 'desc' },
@@ -144,7 +140,13 @@ export class AuditTrailService {
           purgedCount: count,
         });
         await this.writer.appendInTransaction(tx, [
-          { kind: 'checkpoint', transport: 'cli', outcome: 'recorded', request: body, time: this.clock.now() },
+          {
+            kind: 'checkpoint',
+            transport: 'cli',
+            outcome: 'recorded',
+            request: body,
+            time: this.clock.now(),
+          },
         ]);
         const head = await tx.auditChainHead.findUnique({ where: { id: 1 } });
         return { purged: count, purgedThroughSeq: last.seq, checkpointSeq: head?.seq ?? null };
@@ -158,12 +160,22 @@ export class AuditTrailService {
   }
 
   private signature(body: Omit<CheckpointBody, 'signature'>): string {
-    const canonical = JSON.stringify([body.purgedThroughSeq, body.anchorHash, body.before, body.purgedCount]);
-    return createHmac('sha256', this.secrets.pepper).update(`audit-checkpoint:${canonical}`).digest('hex');
+    const canonical = JSON.stringify([
+      body.purgedThroughSeq,
+      body.anchorHash,
+      body.before,
+      body.purgedCount,
+    ]);
+    return createHmac('sha256', this.secrets.pepper)
+      .update(`audit-checkpoint:${canonical}`)
+      .digest('hex');
   }
 
   private async findCheckpoint(purgedThroughSeq: number): Promise<CheckpointBody | null> {
-    const rows = await this.prisma.auditEvent.findMany({ where: { kind: 'checkpoint' }, orderBy: { seq: 'desc' } });
+    const rows = await this.prisma.auditEvent.findMany({
+      where: { kind: 'checkpoint' },
+      orderBy: { seq: 'desc' },
+    });
     for (const row of rows) {
       const body = JSON.parse(row.request) as CheckpointBody;
       if (body.purgedThroughSeq !== purgedThroughSeq) continue;
@@ -180,7 +192,12 @@ function whereOf(filter: AuditFilter): Prisma.AuditEventWhereInput {
     ...(filter.tool ? { tool: filter.tool } : {}),
     ...(filter.outcome ? { outcome: filter.outcome } : {}),
     ...(filter.from || filter.to
-      ? { time: { ...(filter.from ? { gte: filter.from } : {}), ...(filter.to ? { lt: filter.to } : {}) } }
+      ? {
+          time: {
+            ...(filter.from ? { gte: filter.from } : {}),
+            ...(filter.to ? { lt: filter.to } : {}),
+          },
+        }
       : {}),
     ...(filter.beforeSeq ? { seq: { lt: filter.beforeSeq } } : {}),
   };

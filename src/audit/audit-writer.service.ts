@@ -6,14 +6,7 @@ import type { Prisma } from '../generated/sqlite/client.js';
 import { chainHash, type ChainedFields } from './audit-chain.js';
 
 export type AuditOutcome =
-  | 'ok'
-  | 'denied'
-  | 'invalid'
-  | 'not_found'
-  | 'throttled'
-  | 'upstream_error'
-  | 'error'
-  | 'recorded';
+  'ok' | 'denied' | 'invalid' | 'not_found' | 'throttled' | 'upstream_error' | 'error' | 'recorded';
 
 export interface AuditEventInput {
   kind: 'request' | 'security' | 'checkpoint';
@@ -116,7 +109,14 @@ export class AuditWriter implements OnModuleDestroy {
     if (batch.length === 0) return;
     const started = performance.now();
     this.flushing = this.prisma
-      .$transaction((tx) => this.appendRows(tx, batch.map((p) => p.event)), { maxWait: 10_000, timeout: 20_000 })
+      .$transaction(
+        (tx) =>
+          this.appendRows(
+            tx,
+            batch.map((p) => p.event),
+          ),
+        { maxWait: 10_000, timeout: 20_000 },
+      )
       .then(
         () => {
           this.stats.batches += 1;

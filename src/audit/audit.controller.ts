@@ -31,11 +31,17 @@ export class AuditController {
     );
     const page = items.slice(0, limit);
     const last = page[page.length - 1];
-    return { items: page, nextCursor: items.length > limit && last ? encodeCursor(last.seq) : null };
+    return {
+      items: page,
+      nextCursor: items.length > limit && last ? encodeCursor(last.seq) : null,
+    };
   }
 
   @Get('verify')
-  @ApiOperation({ operationId: 'audit_verify', summary: 'Verify the hash chain; names the first broken link' })
+  @ApiOperation({
+    operationId: 'audit_verify',
+    summary: 'Verify the hash chain; names the first broken link',
+  })
   async verify() {
     const { ok, checked, firstBrokenSeq } = await this.trail.verify();
     return { ok, checked, firstBrokenSeq };

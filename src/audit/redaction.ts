@@ -25,7 +25,8 @@ const NAME_FIELDS = ['name', 'customername', 'contactname', 'fullname'];
 const EMAIL_IN_TEXT = /[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}/g;
 // International (+...) or national (0...) numbers standing alone, not digits inside ids like SO-2026-000123.
 const PHONE_IN_TEXT = /(?<![\w-])(?:\+\d[\d .()-]{7,}\d|0\d(?:[ .-]?\d){7,10})(?![\w-])/g;
-const CREDENTIAL_IN_TEXT = /\b(?:eyJ[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*|ghs_[A-Za-z0-9_-]+|gh_[a-z0-9]{12}_[A-Za-z0-9_-]+)/g;
+const CREDENTIAL_IN_TEXT =
+  /\b(?:eyJ[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*|ghs_[A-Za-z0-9_-]+|gh_[a-z0-9]{12}_[A-Za-z0-9_-]+)/g;
 
 const MAX_DEPTH = 6;
 const MAX_STRING = 500;

@@ -1,4 +1,4 @@
-import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { ApiProperty, ApiPropertyOptional, PartialType } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import {
   ArrayMaxSize,
@@ -23,12 +23,18 @@ export const KEY_ID_PATTERN = /^[a-z0-9]{12}$/;
 const MAX_GRACE_SECONDS = 30 * 24 * 3600;
 
 export class PoliciesDto {
-  @ApiPropertyOptional({ enum: ['open', 'verified'], description: '"verified": order lookups must carry a matching customer email or phone.' })
+  @ApiPropertyOptional({
+    enum: ['open', 'verified'],
+    description: '"verified": order lookups must carry a matching customer email or phone.',
+  })
   @IsOptional()
   @IsIn(['open', 'verified'])
   orderLookup?: 'open' | 'verified';
 
-  @ApiPropertyOptional({ enum: ['none', 'required'], description: '"required": internal requests wait for human approval.' })
+  @ApiPropertyOptional({
+    enum: ['none', 'required'],
+    description: '"required": internal requests wait for human approval.',
+  })
   @IsOptional()
   @IsIn(['none', 'required'])
   requestApproval?: 'none' | 'required';
@@ -64,7 +70,12 @@ export class CreateClientDto {
   @MaxLength(100)
   name!: string;
 
-  @ApiProperty({ description: 'Scopes the client may request.', enum: ALL_SCOPES, isArray: true, example: ['inventory:read', 'orders:read'] })
+  @ApiProperty({
+    description: 'Scopes the client may request.',
+    enum: ALL_SCOPES,
+    isArray: true,
+    example: ['inventory:read', 'orders:read'],
+  })
   @IsIn(ALL_SCOPES, { each: true })
   @ArrayMinSize(1)
   @ArrayMaxSize(ALL_SCOPES.length)
@@ -83,36 +94,15 @@ export class CreateClientDto {
   limits?: LimitsDto;
 }
 
-export class UpdateClientDto {
-  @ApiPropertyOptional({ example: 'sales-bot-v2' })
-  @IsOptional()
-  @IsString()
-  @MinLength(1)
-  @MaxLength(100)
-  name?: string;
-
-  @ApiPropertyOptional({ enum: ALL_SCOPES, isArray: true })
-  @IsOptional()
-  @IsIn(ALL_SCOPES, { each: true })
-  @ArrayMinSize(1)
-  @ArrayMaxSize(ALL_SCOPES.length)
-  scopes?: Scope[];
-
-  @ApiPropertyOptional({ type: PoliciesDto })
-  @IsOptional()
-  @ValidateNested()
-  @Type(() => PoliciesDto)
-  policies?: PoliciesDto;
-
-  @ApiPropertyOptional({ type: LimitsDto })
-  @IsOptional()
-  @ValidateNested()
-  @Type(() => LimitsDto)
-  limits?: LimitsDto;
-}
+/** Every field of a new client, each optional: only what is sent changes. */
+export class UpdateClientDto extends PartialType(CreateClientDto) {}
 
 export class RotateDto {
-  @ApiPropertyOptional({ description: 'How long the old credential keeps working, in seconds (default 86400; 0 ends it now).', example: 86400 })
+  @ApiPropertyOptional({
+    description:
+      'How long the old credential keeps working, in seconds (default 86400; 0 ends it now).',
+    example: 86400,
+  })
   @IsOptional()
   @IsInt()
   @Min(0)
@@ -127,7 +117,11 @@ export class CreateApiKeyDto {
   @MaxLength(100)
   name?: string;
 
-  @ApiPropertyOptional({ description: "A subset of the client's scopes; defaults to all of them.", enum: ALL_SCOPES, isArray: true })
+  @ApiPropertyOptional({
+    description: "A subset of the client's scopes; defaults to all of them.",
+    enum: ALL_SCOPES,
+    isArray: true,
+  })
   @IsOptional()
   @IsIn(ALL_SCOPES, { each: true })
   @ArrayMinSize(1)
@@ -142,13 +136,17 @@ export class CreateApiKeyDto {
 
 export class ClientParams {
   @ApiProperty({ example: 'cl_abcdefghjkmnpqrs' })
-  @Matches(CLIENT_ID_PATTERN, { message: 'clientId must look like cl_ followed by 16 letters or digits' })
+  @Matches(CLIENT_ID_PATTERN, {
+    message: 'clientId must look like cl_ followed by 16 letters or digits',
+  })
   clientId!: string;
 }
 
 export class SecretParams extends ClientParams {
   @ApiProperty({ example: 'sec_abcdefghjkmn' })
-  @Matches(SECRET_ID_PATTERN, { message: 'secretId must look like sec_ followed by 12 letters or digits' })
+  @Matches(SECRET_ID_PATTERN, {
+    message: 'secretId must look like sec_ followed by 12 letters or digits',
+  })
   secretId!: string;
 }
 

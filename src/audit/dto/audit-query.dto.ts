@@ -2,10 +2,22 @@ import { ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsIn, IsInt, IsISO8601, IsOptional, Matches, Max, MaxLength, Min } from 'class-validator';
 
-export const OUTCOMES = ['ok', 'denied', 'invalid', 'not_found', 'throttled', 'upstream_error', 'error', 'recorded'] as const;
+export const OUTCOMES = [
+  'ok',
+  'denied',
+  'invalid',
+  'not_found',
+  'throttled',
+  'upstream_error',
+  'error',
+  'recorded',
+] as const;
 
 export class AuditQuery {
-  @ApiPropertyOptional({ description: 'Only events of this client.', example: 'cl_abcdefghjkmnpqrs' })
+  @ApiPropertyOptional({
+    description: 'Only events of this client.',
+    example: 'cl_abcdefghjkmnpqrs',
+  })
   @IsOptional()
   @Matches(/^cl_[a-z0-9]{16}$/)
   clientId?: string;
@@ -20,12 +32,18 @@ export class AuditQuery {
   @IsIn(OUTCOMES)
   outcome?: string;
 
-  @ApiPropertyOptional({ description: 'From this time (inclusive), ISO 8601.', example: '2026-11-01T00:00:00Z' })
+  @ApiPropertyOptional({
+    description: 'From this time (inclusive), ISO 8601.',
+    example: '2026-11-01T00:00:00Z',
+  })
   @IsOptional()
   @IsISO8601({ strict: true })
   from?: string;
 
-  @ApiPropertyOptional({ description: 'Before this time (exclusive), ISO 8601.', example: '2026-12-01T00:00:00Z' })
+  @ApiPropertyOptional({
+    description: 'Before this time (exclusive), ISO 8601.',
+    example: '2026-12-01T00:00:00Z',
+  })
   @IsOptional()
   @IsISO8601({ strict: true })
   to?: string;
