@@ -6,6 +6,8 @@ export default {
     '^(\\.{1,2}/.*)\\.js$': '$1',
     // See test/utils/content-disposition.cjs: an ESM-only dependency of Swagger UI's static files.
     '^content-disposition$': '<rootDir>/test/utils/content-disposition.cjs',
+    // Same for light-my-request's ESM-only `cookie`, used by the MCP dispatcher's fastify.inject().
+    '^cookie$': '<rootDir>/test/utils/cookie.cjs',
   },
   transform: {
     '^.+\\.ts$': ['ts-jest', { useESM: true, tsconfig: 'tsconfig.json' }],

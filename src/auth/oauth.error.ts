@@ -5,7 +5,8 @@ export type OAuthErrorCode =
   | 'unauthorized_client'
   | 'unsupported_grant_type'
   | 'invalid_scope'
-  | 'unsupported_token_type';
+  | 'unsupported_token_type'
+  | 'unsupported_response_type';
 
 /** An RFC 6749 §5.2 error: the token endpoints answer in OAuth's own error format. */
 export class OAuthError extends Error {

@@ -1,5 +1,12 @@
-import { Body, Controller, Headers, HttpCode, Post, Res } from '@nestjs/common';
-import { ApiBody, ApiConsumes, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
+import { Body, Controller, Get, Headers, HttpCode, Post, Res } from '@nestjs/common';
+import {
+  ApiBody,
+  ApiConsumes,
+  ApiExcludeEndpoint,
+  ApiOperation,
+  ApiResponse,
+  ApiTags,
+} from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { ClientsService, type ClientView } from '../clients/clients.service.js';
 import { ApiKeysService } from '../clients/api-keys.service.js';
@@ -27,6 +34,17 @@ export class TokenController {
     private readonly revocation: RevocationService,
     private readonly apiKeys: ApiKeysService,
   ) {}
+
+  /** No interactive grants exist: agents use client credentials (RFC 6749 §4.1.2.1 error). */
+  @Public()
+  @Get('authorize')
+  @ApiExcludeEndpoint()
+  authorize(): never {
+    throw new OAuthError(
+      'unsupported_response_type',
+      'Gatehouse supports only the client_credentials grant at /oauth/token',
+    );
+  }
 
   /** RFC 7662. Inactive, unknown, foreign or malformed tokens all answer exactly {"active": false}. */
   @Public()

@@ -27,6 +27,11 @@ export class WellKnownController {
     return {
       issuer,
       token_endpoint: `${issuer}/oauth/token`,
+      // Optional in RFC 8414 for a client-credentials-only server, but MCP SDK clients require it;
+      // the endpoint exists and answers unsupported_response_type.
+      authorization_endpoint: `${issuer}/oauth/authorize`,
+      introspection_endpoint: `${issuer}/oauth/introspect`,
+      revocation_endpoint: `${issuer}/oauth/revoke`,
       jwks_uri: `${issuer}/.well-known/jwks.json`,
       grant_types_supported: ['client_credentials'],
       token_endpoint_auth_methods_supported: ['client_secret_basic', 'client_secret_post'],

@@ -3,11 +3,14 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createApp } from '../app.factory.js';
+import { toolCatalog } from '../manifest/tool-catalog.js';
+import { MANIFEST_FORMATS, toolManifest } from '../manifest/tool-manifests.js';
 import { buildOpenApiDocument } from '../openapi/openapi.setup.js';
 
 /**
  * Boots Gatehouse on a throw-away store and writes the committed OpenAPI
- * document (`--check`: fails when the committed copy is stale).
+ * document and the tool manifests derived from it (`--check`: fails when a
+ * committed copy is stale).
  */
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 const outDir = path.join(root, 'openapi');
@@ -28,10 +31,23 @@ export async function generatedArtifacts(): Promise<Record<string, string>> {
     });
     const document = buildOpenApiDocument(app);
     await app.close();
-    return { 'openapi.json': `${JSON.stringify(document, null, 2)}\n` };
+    const tools = toolCatalog(document);
+    return {
+      'openapi.json': json(document),
+      ...Object.fromEntries(
+        MANIFEST_FORMATS.map((format) => [
+          `tools.${format}.json`,
+          json(toolManifest(tools, format)),
+        ]),
+      ),
+    };
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
+}
+
+function json(value: unknown): string {
+  return `${JSON.stringify(value, null, 2)}\n`;
 }
 
 async function main(): Promise<void> {
@@ -52,7 +68,9 @@ async function main(): Promise<void> {
     else writeFileSync(target, content);
   }
   if (stale.length > 0) {
-    process.stderr.write(`stale: openapi/${stale.join(', openapi/')} — run npm run openapi:sync and commit\n`);
+    process.stderr.write(
+      `stale: openapi/${stale.join(', openapi/')} — run npm run openapi:sync and commit\n`,
+    );
     process.exitCode = 1;
     return;
   }

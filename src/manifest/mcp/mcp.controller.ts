@@ -1,0 +1,124 @@
+import { Controller, Delete, Get, Inject, Post, Req, Res } from '@nestjs/common';
+import { ApiExcludeController } from '@nestjs/swagger';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { AuthGuard } from '../../auth/auth.guard.js';
+import type { Principal } from '../../auth/principal.js';
+import { Public } from '../../auth/public.decorator.js';
+import { GatehouseError } from '../../common/errors/gatehouse.error.js';
+import { APP_CONFIG, type AppConfig } from '../../config/app-config.js';
+import { McpService } from './mcp.service.js';
+
+/** The request headers the Streamable HTTP transport reads. */
+const TRANSPORT_HEADERS = ['accept', 'content-type', 'mcp-protocol-version', 'mcp-session-id'];
+
+/**
+ * MCP over Streamable HTTP (stateless, JSON responses) at /mcp, with the
+ * same credentials as the HTTP API. No session is kept, so there is no SSE
+ * stream to GET and no session to DELETE.
+ */
+@ApiExcludeController()
+@Public()
+@Controller('mcp')
+export class McpController {
+  private readonly resourceMetadata: string;
+  private readonly trustedOrigins: Set<string>;
+
+  constructor(
+    private readonly mcp: McpService,
+    private readonly auth: AuthGuard,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {
+    this.resourceMetadata = `${config.token.issuer}/.well-known/oauth-protected-resource`;
+    this.trustedOrigins = new Set([originOf(config.token.issuer), ...config.corsOrigins]);
+  }
+
+  @Post()
+  async post(@Req() request: FastifyRequest, @Res() reply: FastifyReply): Promise<void> {
+    request.ctx.transport = 'mcp';
+    const origin = request.headers.origin;
+    if (origin !== undefined && !this.originAllowed(origin)) {
+      // MCP transport spec: an invalid Origin is answered 403 (DNS rebinding protection).
+      await reply
+        .code(403)
+        .type('application/json')
+        .send({
+          jsonrpc: '2.0',
+          error: {
+            code: -32000,
+            message: `Origin ${origin} is not allowed to use this MCP server.`,
+          },
+          id: null,
+        });
+      return;
+    }
+    const principal = await this.authenticate(request);
+    request.principal = principal;
+    const exchange = await this.mcp.handle(this.webRequest(request), request.body, principal, {
+      headers: request.headers,
+      remoteAddress: request.raw.socket.remoteAddress ?? request.ip,
+      requestId: request.id,
+    });
+    void reply.code(exchange.status).header('cache-control', 'no-store');
+    exchange.headers.forEach((value, name) => {
+      if (name !== 'content-length') void reply.header(name, value);
+    });
+    await reply.send(exchange.body === '' ? undefined : exchange.body);
+  }
+
+  @Get()
+  sse(@Req() request: FastifyRequest): never {
+    request.ctx.transport = 'mcp';
+    throw notAllowed();
+  }
+
+  @Delete()
+  endSession(@Req() request: FastifyRequest): never {
+    request.ctx.transport = 'mcp';
+    throw notAllowed();
+  }
+
+  private originAllowed(origin: string): boolean {
+    return this.trustedOrigins.has(origin) || this.config.corsOrigins.includes('*');
+  }
+
+  /** As AuthGuard, but a 401 names the RFC 9728 metadata MCP clients discover OAuth from. */
+  private async authenticate(request: FastifyRequest): Promise<Principal> {
+    try {
+      return await this.auth.authenticate(request);
+    } catch (error) {
+      if (!(error instanceof GatehouseError) || error.status !== 401) throw error;
+      const challenge =
+        error.code === 'invalid_token'
+          ? `Bearer error="invalid_token", resource_metadata="${this.resourceMetadata}"`
+          : `Bearer resource_metadata="${this.resourceMetadata}"`;
+      throw new GatehouseError(error.code, {
+        ...error.options,
+        headers: { ...error.options.headers, 'www-authenticate': challenge },
+      });
+    }
+  }
+
+  private webRequest(request: FastifyRequest): Request {
+    const headers = new Headers();
+    for (const name of TRANSPORT_HEADERS) {
+      const value = request.headers[name];
+      if (value !== undefined) headers.set(name, Array.isArray(value) ? value.join(', ') : value);
+    }
+    return new Request(new URL(request.url, this.config.token.issuer), { method: 'POST', headers });
+  }
+}
+
+function originOf(url: string): string {
+  try {
+    return new URL(url).origin;
+  } catch {
+    return url;
+  }
+}
+
+function notAllowed(): GatehouseError {
+  return new GatehouseError('method_not_allowed', {
+    detail: 'This MCP server is stateless: send every JSON-RPC message with POST /mcp.',
+    headers: { allow: 'POST' },
+  });
+}
