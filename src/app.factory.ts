@@ -10,7 +10,7 @@ import type { Clock } from './common/clock.js';
 import { requestIdFor } from './common/http/request-id.js';
 import { newRequestContext, requestContext, type RequestContext } from './common/http/request-context.js';
 import { AuditRecorder } from './audit/audit-recorder.js';
-import { applyHardening } from './common/http/hardening.js';
+import { applyHardening, frameworkErrors } from './common/http/hardening.js';
 import { RouteTable } from './common/http/route-table.js';
 import { loadConfig, type AppConfig } from './config/app-config.js';
 import { resolveServerSecrets } from './config/local-secrets.js';
@@ -54,7 +54,10 @@ export async function createApp(options: CreateAppOptions = {}): Promise<Created
     bodyLimit: BODY_LIMIT_BYTES,
     genReqId: requestIdFor,
     requestIdHeader: false,
-    trustProxy: false,
+    trustProxy: config.trustProxy.length > 0 ? config.trustProxy : false,
+    requestTimeout: config.requestTimeoutMs,
+    // Router-level failures (bad percent-encoding, over-long params) answer as problems too.
+    frameworkErrors,
     routerOptions: { maxParamLength: 256 },
     return503OnClosing: true,
   });

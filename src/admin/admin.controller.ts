@@ -82,10 +82,11 @@ export class AdminController {
   })
   async update(@Param() { clientId }: ClientParams, @Body() body: UpdateClientDto) {
     const updated = await this.clients.update(clientId, {
-      ...(body.name !== undefined ? { name: body.name } : {}),
-      ...(body.scopes !== undefined ? { scopes: body.scopes } : {}),
-      ...(body.policies !== undefined ? { policies: { ...body.policies } } : {}),
-      ...(body.limits !== undefined ? { limits: { ...body.limits } } : {}),
+      // null means "no change", like an absent field (PartialType lets null through @IsOptional).
+      ...(body.name != null ? { name: body.name } : {}),
+      ...(body.scopes != null ? { scopes: body.scopes } : {}),
+      ...(body.policies != null ? { policies: { ...body.policies } } : {}),
+      ...(body.limits != null ? { limits: { ...body.limits } } : {}),
     });
     await this.events.record('client.updated', { clientId });
     return updated;

@@ -51,8 +51,8 @@ describe('audit trail (SPEC §8)', () => {
   });
 
   it('writes exactly one event per request, for every outcome, matched by request id', async () => {
-    const before = rows().length;
     const limited = await t.token(['inventory:read'], { limits: { read: 1 } });
+    const before = rows().length;
     const key = `audit-${randomUUID()}`;
     const calls: Array<() => Promise<{ status: number; headers: Record<string, string> }>> = [
       () => t.http.get('/v1/inventory?q=ban').auth(reader, { type: 'bearer' }),

@@ -44,6 +44,9 @@ export async function startTestApp(options: StartOptions = {}): Promise<TestApp>
     DATABASE_URL: `file:${file}`,
     OUTBOX_ENABLED: 'false',
     TOKEN_ISSUER: 'http://gatehouse.test',
+    // Every suite calls from 127.0.0.1; suites about these limits set the real values back.
+    THROTTLE_TOKEN_PER_IP_PER_MINUTE: '100000',
+    THROTTLE_AUTH_FAILURES_PER_IP_PER_MINUTE: '100000',
     ...TEST_SECRETS_ENV,
     ...options.env,
   };

@@ -100,6 +100,12 @@ export const ERROR_CATALOG = {
     retryable: false,
     agentHint: 'Use the HTTP method given in the tool definition.',
   },
+  request_timeout: {
+    status: 408,
+    title: 'The request was not received in time',
+    retryable: true,
+    agentHint: 'Send the whole request promptly; retry once on a fresh connection.',
+  },
   idempotency_key_in_flight: {
     status: 409,
     title: 'A request with this Idempotency-Key is still being processed',
@@ -111,6 +117,13 @@ export const ERROR_CATALOG = {
     title: 'The request body is too large',
     retryable: false,
     agentHint: 'Shorten the text fields; the body limit is 64 KiB.',
+  },
+  uri_too_long: {
+    status: 414,
+    title: 'The request URL is too long',
+    retryable: false,
+    agentHint:
+      'Shorten the query; URLs are limited to 2048 characters. Do not retry the same call.',
   },
   unsupported_media_type: {
     status: 415,
@@ -131,6 +144,12 @@ export const ERROR_CATALOG = {
     retryable: true,
     agentHint:
       'Wait for retryAfterSeconds before calling again, and tell the customer you need a moment.',
+  },
+  headers_too_large: {
+    status: 431,
+    title: 'The request headers are too large',
+    retryable: false,
+    agentHint: 'Send fewer or shorter headers (at most 8 KiB in total) and call again.',
   },
   internal_error: {
     status: 500,

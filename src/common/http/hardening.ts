@@ -1,5 +1,227 @@
-import type { FastifyInstance } from 'fastify';
+import { randomUUID } from 'node:crypto';
+import { STATUS_CODES, type Server } from 'node:http';
+import type { Socket } from 'node:net';
+import helmet, { type FastifyHelmetOptions } from '@fastify/helmet';
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { AppConfig } from '../../config/app-config.js';
+import type { ErrorCode } from '../errors/error-codes.js';
+import { GatehouseError } from '../errors/gatehouse.error.js';
+import { buildProblem } from '../errors/problem.js';
+import { sendProblem } from '../errors/problem.filter.js';
 
-/** HTTP hardening applied to the Fastify instance before routes are registered (SPEC §10). */
-export async function applyHardening(_fastify: FastifyInstance, _config: AppConfig): Promise<void> {}
+export const MAX_URL_LENGTH = 2048;
+export const MAX_HEADER_BYTES = 8 * 1024;
+export const MAX_HEADER_COUNT = 100;
+export const MAX_JSON_DEPTH = 20;
+
+/** Documentation and discovery documents may be cached; every other answer is per caller. */
+const CACHEABLE = /^\/(docs(\/|\?|$)|openapi\.json(\?|$)|\.well-known\/)/;
+const DOCS = /^\/docs(\/|$)/;
+
+/** JSON answers are never rendered as pages: nothing may load, frame or submit anything. */
+const API_HELMET: FastifyHelmetOptions = {
+  global: true,
+  contentSecurityPolicy: {
+    useDefaults: false,
+    directives: {
+      defaultSrc: ["'none'"],
+      baseUri: ["'none'"],
+      formAction: ["'none'"],
+      frameAncestors: ["'none'"],
+    },
+  },
+  frameguard: { action: 'deny' },
+  referrerPolicy: { policy: 'no-referrer' },
+};
+
+/**
+ * Swagger UI loads its own scripts and styles, injects inline styles, shows
+ * data: images and fetches /openapi.json; no inline script is needed. No
+ * upgrade-insecure-requests: the UI must work on plain-HTTP localhost.
+ */
+const DOCS_HELMET = {
+  contentSecurityPolicy: {
+    useDefaults: false,
+    directives: {
+      defaultSrc: ["'self'"],
+      baseUri: ["'self'"],
+      connectSrc: ["'self'"],
+      fontSrc: ["'self'", 'data:'],
+      formAction: ["'self'"],
+      frameAncestors: ["'none'"],
+      imgSrc: ["'self'", 'data:'],
+      objectSrc: ["'none'"],
+      scriptSrc: ["'self'"],
+      scriptSrcAttr: ["'none'"],
+      styleSrc: ["'self'", "'unsafe-inline'"],
+    },
+  },
+} satisfies FastifyHelmetOptions;
+
+/**
+ * HTTP hardening applied to the Fastify instance before routes are registered
+ * (SPEC §10): security headers, no-store caching, URL, header and JSON depth
+ * bounds, a whole-request timeout and problem+json for connection-level errors.
+ */
+export async function applyHardening(fastify: FastifyInstance, config: AppConfig): Promise<void> {
+  // Before helmet registers, so helmet's own onRoute hook sees the per-route options.
+  fastify.addHook('onRoute', (route) => {
+    if (DOCS.test(route.url)) route.helmet = DOCS_HELMET;
+  });
+  await fastify.register(helmet, API_HELMET);
+  fastify.addHook('preParsing', (request, _reply, payload, done) => {
+    done(oversized(request), payload);
+  });
+  fastify.addHook('preValidation', (request, _reply, done) => {
+    done(unsafeBody(request));
+  });
+  fastify.addHook('onSend', (request, reply, payload, done) => {
+    if (!reply.hasHeader('cache-control') && !CACHEABLE.test(request.url)) {
+      void reply.header('cache-control', 'no-store');
+    }
+    done(null, payload);
+  });
+  limitRequestTime(fastify.server, config.requestTimeoutMs);
+  // Fastify takes a clientErrorHandler only as a constructor option; this swaps in ours afterwards.
+  fastify.server.removeAllListeners('clientError');
+  fastify.server.on('clientError', answerClientError);
+}
+
+function oversized(request: FastifyRequest): GatehouseError | undefined {
+  if (request.url.length > MAX_URL_LENGTH) {
+    return new GatehouseError('uri_too_long', {
+      detail: `The URL is ${request.url.length} characters long; the limit is ${MAX_URL_LENGTH}.`,
+    });
+  }
+  const raw = request.raw.rawHeaders;
+  let bytes = 0;
+  for (const part of raw) bytes += part.length + 2;
+  if (raw.length / 2 > MAX_HEADER_COUNT || bytes > MAX_HEADER_BYTES) {
+    return new GatehouseError('headers_too_large', {
+      detail: `Send at most ${MAX_HEADER_COUNT} headers and ${MAX_HEADER_BYTES} bytes of headers.`,
+    });
+  }
+  return undefined;
+}
+
+/** Before validation, so class-transformer and class-validator never recurse into a hostile body. */
+/**
+ * Before validation, so class-transformer and class-validator never recurse
+ * into a hostile body, and no lone surrogate reaches the store (Prisma's
+ * engine rejects such strings, which would surface as a 500).
+ */
+function unsafeBody(request: FastifyRequest): GatehouseError | undefined {
+  const finding = inspectJson(request.body, MAX_JSON_DEPTH);
+  if (finding === undefined) return undefined;
+  if (finding.problem === 'depth') {
+    return new GatehouseError('validation_failed', {
+      detail: `The JSON body is nested more than ${MAX_JSON_DEPTH} levels deep.`,
+      errors: [
+        { field: '(body)', message: `must not be nested more than ${MAX_JSON_DEPTH} levels deep` },
+      ],
+    });
+  }
+  return new GatehouseError('validation_failed', {
+    detail: 'The JSON body contains text that is not valid Unicode (a lone surrogate escape).',
+    errors: [{ field: finding.field, message: 'must be valid Unicode text' }],
+  });
+}
+
+const LONE_SURROGATE = /\p{Surrogate}/u;
+
+export interface JsonFinding {
+  problem: 'depth' | 'unicode';
+  /** Dotted path of the offending key or value; "(body)" for the body itself. */
+  field: string;
+}
+
+/**
+ * Finds the first reason to refuse a parsed JSON value: nesting deeper than
+ * `maxDepth`, or a key or string with a lone surrogate. Iterative, so a deep
+ * value cannot overflow the stack of the check itself.
+ */
+export function inspectJson(value: unknown, maxDepth: number): JsonFinding | undefined {
+  if (typeof value === 'string') {
+    return LONE_SURROGATE.test(value) ? { problem: 'unicode', field: '(body)' } : undefined;
+  }
+  if (value === null || typeof value !== 'object') return undefined;
+  const stack: [object, number, string][] = [[value, 1, '']];
+  while (stack.length > 0) {
+    const [node, depth, path] = stack.pop() as [object, number, string];
+    if (depth > maxDepth) return { problem: 'depth', field: '(body)' };
+    for (const [key, child] of Object.entries(node)) {
+      const field = path ? `${path}.${key}` : key;
+      if (LONE_SURROGATE.test(key)) return { problem: 'unicode', field: path || '(body)' };
+      if (typeof child === 'string') {
+        if (LONE_SURROGATE.test(child)) return { problem: 'unicode', field };
+      } else if (child !== null && typeof child === 'object') {
+        stack.push([child as object, depth + 1, field]);
+      }
+    }
+  }
+  return undefined;
+}
+
+/**
+ * A client must deliver its whole request within the timeout (slow-loris).
+ * Node reads these at check time, so setting them after construction works;
+ * the checking interval is shortened so the bound holds within a quarter of it.
+ */
+function limitRequestTime(server: Server, requestTimeoutMs: number): void {
+  server.requestTimeout = requestTimeoutMs;
+  server.headersTimeout = Math.min(10_000, requestTimeoutMs);
+  Object.assign(server, {
+    connectionsCheckingInterval: Math.max(250, Math.min(30_000, Math.floor(requestTimeoutMs / 4))),
+  });
+}
+
+/**
+ * FastifyAdapter's `frameworkErrors` option: the router answers a malformed
+ * percent-encoding (FST_ERR_BAD_URL) and an over-long path parameter
+ * (FST_ERR_MAX_PARAM_LENGTH) itself, before any hook or Nest filter runs, in
+ * Fastify's own JSON; this answers them as problems. Constructor-only, so
+ * createApp passes it.
+ */
+export function frameworkErrors(
+  error: FastifyError,
+  request: FastifyRequest,
+  reply: FastifyReply,
+): void {
+  const tooLong = error.code === 'FST_ERR_MAX_PARAM_LENGTH';
+  void reply.header('x-request-id', request.id);
+  sendProblem(
+    reply,
+    request.id,
+    new GatehouseError(tooLong ? 'uri_too_long' : 'bad_request', {
+      detail: tooLong
+        ? 'A path segment is longer than 256 characters.'
+        : 'The URL is not validly percent-encoded.',
+    }),
+  );
+}
+
+/** Errors Node raises before a request exists (timeouts, oversized or malformed heads), as problem+json. */
+function answerClientError(error: NodeJS.ErrnoException, socket: Socket): void {
+  if (error.code === 'ECONNRESET' || socket.destroyed) return;
+  if (socket.writable) {
+    const code: ErrorCode =
+      error.code === 'ERR_HTTP_REQUEST_TIMEOUT'
+        ? 'request_timeout'
+        : error.code === 'HPE_HEADER_OVERFLOW'
+          ? 'headers_too_large'
+          : 'bad_request';
+    const problem = buildProblem(code, randomUUID());
+    const body = JSON.stringify(problem);
+    const status = problem.status;
+    socket.write(
+      `HTTP/1.1 ${status} ${STATUS_CODES[status] ?? ''}\r\n` +
+        'Content-Type: application/problem+json\r\n' +
+        `Content-Length: ${Buffer.byteLength(body)}\r\n` +
+        'Cache-Control: no-store\r\n' +
+        `X-Request-Id: ${problem.instance}\r\n` +
+        'Connection: close\r\n\r\n' +
+        body,
+    );
+  }
+  socket.destroy(error);
+}

@@ -1,0 +1,44 @@
+import { Injectable, type OnModuleInit } from '@nestjs/common';
+import { HttpAdapterHost } from '@nestjs/core';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { ThrottlingService } from './throttling.service.js';
+
+/** Infrastructure paths that never authenticate: probes, docs and discovery stay reachable. */
+const UNGATED =
+  /^\/(healthz|readyz|metrics|docs|openapi\.json|\.well-known\/|favicon\.ico)(\/|\?|$)/;
+
+/**
+ * Failed authentication per client IP (SPEC §7). Every 401 counts; once an IP
+ * has used up its allowance, every API call from it is refused with 429 before
+ * authentication runs — valid credentials included, so a guessed secret cannot
+ * be confirmed — until the window resets. This has to sit in front of the
+ * Nest guards (a Fastify hook), because the AuthGuard rejects before any
+ * later guard could see the failure.
+ */
+@Injectable()
+export class AuthFailureHooks implements OnModuleInit {
+  constructor(
+    private readonly adapterHost: HttpAdapterHost,
+    private readonly throttling: ThrottlingService,
+  ) {}
+
+  onModuleInit(): void {
+    // Fastify attaches root hooks to every route when it becomes ready, so adding them now still covers all routes.
+    const fastify = this.adapterHost.httpAdapter.getInstance<FastifyInstance>();
+    fastify.addHook('onRequest', async (request) => {
+      if (!gated(request)) return;
+      const refusal = await this.throttling.authFailureGate(this.throttling.clientIp(request));
+      if (refusal) throw this.throttling.rejection(refusal);
+    });
+    fastify.addHook('onSend', async (request, reply, payload) => {
+      if (reply.statusCode === 401 && gated(request)) {
+        await this.throttling.recordAuthFailure(this.throttling.clientIp(request));
+      }
+      return payload;
+    });
+  }
+}
+
+function gated(request: FastifyRequest): boolean {
+  return !UNGATED.test(request.url);
+}
