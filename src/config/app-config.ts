@@ -143,6 +143,13 @@ export class EnvironmentVariables {
   DATABASE_POOL_SIZE = 10;
 
   @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(0)
+  @Max(60_000)
+  READ_CACHE_TTL_MS = 1000;
+
+  @IsOptional()
   @IsString()
   LOG_REDACT_PATHS?: string;
 
@@ -230,6 +237,8 @@ export interface AppConfig {
   seedDemoData: boolean;
   /** PostgreSQL connections per instance. */
   databasePoolSize: number;
+  /** How long read-only connector answers are reused (0 = off). */
+  readCacheTtlMs: number;
   /** Extra field names or dotted paths the audit trail redacts, beyond the safe defaults. */
   auditRedactFields: string[];
   /** Extra pino redact paths for the JSON logs, beyond the built-in secret paths. */
@@ -306,6 +315,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     logLevel: vars.LOG_LEVEL,
     seedDemoData: vars.SEED_DEMO_DATA,
     databasePoolSize: vars.DATABASE_POOL_SIZE,
+    readCacheTtlMs: vars.READ_CACHE_TTL_MS,
     auditRedactFields: (vars.AUDIT_REDACT_FIELDS ?? '')
       .split(',')
       .map((f) => f.trim())

@@ -8,10 +8,10 @@ import { EMBEDDED_SINK_PROVIDERS } from './embedded/embedded-sinks.providers.js'
  * Binds every port to an adapter. Only `embedded` exists in this build; real
  * systems (Odoo, ERPNext, Jira, webhooks) plug in here per capability.
  */
-const PROVIDERS: Provider[] = instrumented('embedded', [
-  ...EMBEDDED_READ_PROVIDERS,
-  ...EMBEDDED_SINK_PROVIDERS,
-]);
+const PROVIDERS: Provider[] = [
+  ...instrumented('embedded', EMBEDDED_READ_PROVIDERS, { cacheReads: true }),
+  ...instrumented('embedded', EMBEDDED_SINK_PROVIDERS, { cacheReads: false }),
+];
 
 @Global()
 @Module({

@@ -46,6 +46,8 @@ export async function startTestApp(options: StartOptions = {}): Promise<TestApp>
     TOKEN_ISSUER: 'http://gatehouse.test',
     // Every suite calls from 127.0.0.1; suites about these limits set the real values back.
     THROTTLE_TOKEN_PER_IP_PER_MINUTE: '100000',
+    // Suites assert each call's upstream record; the cache has its own tests.
+    READ_CACHE_TTL_MS: '0',
     THROTTLE_AUTH_FAILURES_PER_IP_PER_MINUTE: '100000',
     ...TEST_SECRETS_ENV,
     ...options.env,
