@@ -1,4 +1,5 @@
 import { Inject, Injectable, Logger, type OnModuleDestroy } from '@nestjs/common';
+import type { Database } from 'better-sqlite3';
 import { PrismaClient } from '../generated/sqlite/client.js';
 import { PrismaClient as PostgresPrismaClient } from '../generated/postgres/client.js';
 import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
@@ -13,14 +14,30 @@ import { SerializedSqliteAdapterFactory } from './serialized-sqlite.adapter.js';
  */
 export abstract class PrismaService extends PrismaClient {}
 
+/**
+ * Direct, synchronous access to the embedded SQLite connection for hot paths
+ * (null on PostgreSQL). Work runs only while no Prisma transaction is open.
+ */
+export interface SqliteDirect {
+  /** Null while the connection is not open yet (Prisma connects on first use). */
+  exclusive<T>(work: (db: Database) => T): Promise<T> | null;
+}
+
+const directAccess = new WeakMap<object, SqliteDirect>();
+
+export function sqliteDirectOf(prisma: PrismaService): SqliteDirect | null {
+  return directAccess.get(prisma) ?? null;
+}
+
 /** Opens the store named by DATABASE_URL the same way for the server and the CLI. */
 export function createPrismaClient(
   config: Pick<AppConfig, 'database' | 'databaseUrl' | 'databasePoolSize'>,
 ): PrismaService {
   if (config.database === 'sqlite') {
-    return new PrismaClient({
-      adapter: new SerializedSqliteAdapterFactory(config.databaseUrl),
-    }) as PrismaService;
+    const factory = new SerializedSqliteAdapterFactory(config.databaseUrl);
+    const client = new PrismaClient({ adapter: factory }) as PrismaService;
+    directAccess.set(client, factory);
+    return client;
   }
   const client = new PostgresPrismaClient({
     adapter: new PgAdapterFactory(config.databaseUrl, config.databasePoolSize),

@@ -7,6 +7,7 @@ import type {
   SqlResultSet,
   Transaction,
 } from '@prisma/driver-adapter-utils';
+import type { Database } from 'better-sqlite3';
 
 /**
  * The better-sqlite3 adapter shares one connection between transactions and
@@ -20,7 +21,10 @@ class SerializedSqliteAdapter implements SqlDriverAdapter {
   readonly adapterName: string;
   #open: Promise<void> | null = null;
 
-  constructor(private readonly inner: SqlDriverAdapter) {
+  constructor(
+    private readonly inner: SqlDriverAdapter,
+    readonly db: Database,
+  ) {
     this.provider = inner.provider;
     this.adapterName = inner.adapterName;
   }
@@ -40,16 +44,30 @@ class SerializedSqliteAdapter implements SqlDriverAdapter {
     return this.inner.executeScript(script);
   }
 
+  /** Runs synchronous work on the connection when no transaction is open; nothing interleaves with it. */
+  async exclusive<T>(work: (db: Database) => T): Promise<T> {
+    while (this.#open) await this.#open;
+    return work(this.db);
+  }
+
   async startTransaction(isolationLevel?: IsolationLevel): Promise<Transaction> {
-    const tx = await this.inner.startTransaction(isolationLevel);
+    // Claim the connection synchronously after the wait, so `exclusive` work
+    // can never slip in between BEGIN and the marker.
+    while (this.#open) await this.#open;
     let release!: () => void;
     const open = new Promise<void>((resolve) => (release = resolve));
     this.#open = open;
     const done = (): void => {
-      // The next transaction may already have taken the connection and set its own marker.
       if (this.#open === open) this.#open = null;
       release();
     };
+    let tx: Transaction;
+    try {
+      tx = await this.inner.startTransaction(isolationLevel);
+    } catch (error) {
+      done();
+      throw error;
+    }
     return {
       provider: tx.provider,
       adapterName: tx.adapterName,
@@ -74,6 +92,7 @@ export class SerializedSqliteAdapterFactory implements SqlDriverAdapterFactory {
   readonly provider = 'sqlite' as const;
   readonly adapterName: string;
   readonly #inner: PrismaBetterSQLite3;
+  #adapter: SerializedSqliteAdapter | undefined;
 
   constructor(url: string) {
     // timeout is better-sqlite3's busy timeout: another process (the CLI) may hold the write lock.
@@ -84,6 +103,17 @@ export class SerializedSqliteAdapterFactory implements SqlDriverAdapterFactory {
   async connect(): Promise<SqlDriverAdapter> {
     const inner = await this.#inner.connect();
     await inner.executeScript('PRAGMA foreign_keys = ON;');
-    return new SerializedSqliteAdapter(inner);
+    // The adapter keeps its better-sqlite3 handle as `client`; hot paths use it directly.
+    const db = (inner as unknown as { client: Database }).client;
+    this.#adapter = new SerializedSqliteAdapter(inner, db);
+    return this.#adapter;
+  }
+
+  /**
+   * Synchronous better-sqlite3 work on Prisma's own connection, serialised
+   * with its transactions (the audit appender's fast path).
+   */
+  exclusive<T>(work: (db: Database) => T): Promise<T> | null {
+    return this.#adapter ? this.#adapter.exclusive(work) : null;
   }
 }
