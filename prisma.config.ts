@@ -16,8 +16,10 @@ export default defineConfig({
   engine: 'js',
   schema: path.join('prisma', folder),
   migrations: { path: path.join('prisma', folder, 'migrations') },
-  adapter: async () =>
-    postgres
-      ? new PgAdapterFactory(databaseUrl, 2)
-      : new PrismaBetterSQLite3({ url: databaseUrl, timeout: 10_000 }),
+  adapter: () =>
+    Promise.resolve(
+      postgres
+        ? new PgAdapterFactory(databaseUrl, 2)
+        : new PrismaBetterSQLite3({ url: databaseUrl, timeout: 10_000 }),
+    ),
 });

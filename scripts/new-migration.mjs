@@ -24,7 +24,16 @@ writeFileSync(
 );
 const output = execFileSync(
   process.execPath,
-  ['node_modules/prisma/build/index.js', 'migrate', 'diff', '--from-schema-datamodel', before, '--to-schema-datamodel', 'prisma/sqlite', '--script'],
+  [
+    'node_modules/prisma/build/index.js',
+    'migrate',
+    'diff',
+    '--from-schema-datamodel',
+    before,
+    '--to-schema-datamodel',
+    'prisma/sqlite',
+    '--script',
+  ],
   { encoding: 'utf8', env: { ...process.env, DATABASE_URL: `file:${path.join(work, 'x.db')}` } },
 );
 // The CLI prints a config banner on stdout before the script.

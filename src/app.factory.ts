@@ -8,7 +8,11 @@ import { TOOL_SCOPES } from './auth/scopes.js';
 import { ClientsService, type CreatedClient } from './clients/clients.service.js';
 import type { Clock } from './common/clock.js';
 import { requestIdFor } from './common/http/request-id.js';
-import { newRequestContext, requestContext, type RequestContext } from './common/http/request-context.js';
+import {
+  newRequestContext,
+  requestContext,
+  type RequestContext,
+} from './common/http/request-context.js';
 import { AuditRecorder } from './audit/audit-recorder.js';
 import { applyHardening, frameworkErrors } from './common/http/hardening.js';
 import { RouteTable } from './common/http/route-table.js';
@@ -35,8 +39,13 @@ export interface CreatedApp {
 }
 
 /** The JSON API takes JSON only; forms are accepted solely by the OAuth endpoints (RFC 6749). */
-function unsupportedBody(method: string, url: string, contentType: string | undefined): Error | undefined {
-  if (method === 'GET' || method === 'HEAD' || method === 'OPTIONS' || url.startsWith('/oauth/')) return undefined;
+function unsupportedBody(
+  method: string,
+  url: string,
+  contentType: string | undefined,
+): Error | undefined {
+  if (method === 'GET' || method === 'HEAD' || method === 'OPTIONS' || url.startsWith('/oauth/'))
+    return undefined;
   if (contentType === undefined) return undefined;
   if (/^application\/json\s*(;|$)/i.test(contentType)) return undefined;
   return Object.assign(new Error('unsupported media type'), { statusCode: 415 });
@@ -67,17 +76,18 @@ export async function createApp(options: CreateAppOptions = {}): Promise<Created
   fastify.removeContentTypeParser('text/plain');
   fastify.decorateRequest('ctx', null as unknown as RequestContext);
   fastify.decorateRequest('principal', undefined);
-  let recorder: AuditRecorder | undefined;
+  // Hooks are registered before Nest creates the recorder they call.
+  const late: { recorder?: AuditRecorder } = {};
   fastify.addHook('onRequest', (request, reply, done) => {
     void reply.header('x-request-id', request.id);
     request.ctx = newRequestContext();
-    recorder?.attach(request);
+    late.recorder?.attach(request);
     requestContext.run(request.ctx, () =>
       done(unsupportedBody(request.method, request.url, request.headers['content-type'])),
     );
   });
   fastify.addHook('onSend', async (request, reply, payload) =>
-    recorder ? recorder.onSend(request, reply, payload) : payload,
+    late.recorder ? late.recorder.onSend(request, reply, payload) : payload,
   );
 
   const app = await NestFactory.create<NestFastifyApplication>(
@@ -90,7 +100,7 @@ export async function createApp(options: CreateAppOptions = {}): Promise<Created
     adapter,
     { logger: options.logger ?? ['log', 'warn', 'error'], bufferLogs: false },
   );
-  recorder = app.get(AuditRecorder);
+  late.recorder = app.get(AuditRecorder);
   app.enableShutdownHooks();
   if (config.corsOrigins.length > 0) app.enableCors({ origin: config.corsOrigins });
 

@@ -67,7 +67,7 @@ export class AuditTrailService {
       });
       for (const row of rows) yield toView(row);
       if (rows.length < PAGE) return;
-      after = rows[rows.length - 1]!.seq;
+      after = rows[rows.length - 1].seq;
     }
   }
 
@@ -101,7 +101,7 @@ export class AuditTrailService {
       });
       for (const row of rows) verifier.add(row);
       if (rows.length < PAGE) break;
-      after = rows[rows.length - 1]!.seq;
+      after = rows[rows.length - 1].seq;
     }
     const result = verifier.result();
     if (result.ok) {

@@ -74,7 +74,7 @@ function walk(value: unknown, path: string, depth: number, extra: Set<string>): 
     }
     return out;
   }
-  return String(value);
+  return typeof value === 'bigint' ? value.toString() : null;
 }
 
 export function redactText(text: string): string {

@@ -31,7 +31,10 @@ export class AuthGuard implements CanActivate {
     const targets = [context.getHandler(), context.getClass()];
     if (this.reflector.getAllAndOverride<boolean>(IS_PUBLIC, targets)) return true;
     const request = context.switchToHttp().getRequest<FastifyRequest>();
-    const tool = this.reflector.get<ToolDefinition | undefined>(TOOL_METADATA, context.getHandler());
+    const tool = this.reflector.get<ToolDefinition | undefined>(
+      TOOL_METADATA,
+      context.getHandler(),
+    );
     if (tool && request.ctx) request.ctx.tool = tool.name;
     const principal = await this.authenticate(request);
     request.principal = principal;
@@ -77,7 +80,8 @@ export class AuthGuard implements CanActivate {
     ]);
     if (!client) throw invalid('The client this token was issued to is disabled.');
     if (revoked) throw invalid('This access token has been revoked.');
-    if (!secretOk) throw invalid('The client secret this token was issued for has been revoked or rotated out.');
+    if (!secretOk)
+      throw invalid('The client secret this token was issued for has been revoked or rotated out.');
     // A token never carries more than the client holds now: scopes removed later stop working at once.
     const scopes = new Set(claims.scopes.filter((s) => client.scopes.includes(s)));
     return {

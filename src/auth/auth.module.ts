@@ -26,13 +26,13 @@ export function retireAfterSeconds(config: AppConfig): number {
     {
       provide: SigningKeysService,
       inject: [PrismaService, Clock, SERVER_SECRETS, APP_CONFIG],
-      useFactory: (prisma: PrismaService, clock: Clock, secrets: ServerSecrets, config: AppConfig) =>
-        new SigningKeysService(
-          prisma,
-          clock,
-          secrets.keyEncryptionKey,
-          retireAfterSeconds(config),
-        ),
+      useFactory: (
+        prisma: PrismaService,
+        clock: Clock,
+        secrets: ServerSecrets,
+        config: AppConfig,
+      ) =>
+        new SigningKeysService(prisma, clock, secrets.keyEncryptionKey, retireAfterSeconds(config)),
     },
     TokenService,
     RevocationService,

@@ -53,7 +53,11 @@ export class RevocationService {
     this.usableSecret.delete(secretId);
   }
 
-  private async cached(map: Map<string, Entry>, key: string, load: () => Promise<boolean>): Promise<boolean> {
+  private async cached(
+    map: Map<string, Entry>,
+    key: string,
+    load: () => Promise<boolean>,
+  ): Promise<boolean> {
     const now = Date.now();
     const hit = map.get(key);
     if (hit && now - hit.at < this.config.clientCacheTtlMs) return hit.value;

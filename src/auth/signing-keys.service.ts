@@ -52,7 +52,9 @@ export class SigningKeysService implements OnModuleDestroy {
   /** Keeps the key set fresh in a running server. */
   startRefreshing(): void {
     this.timer ??= setInterval(() => {
-      this.refresh().catch((error: unknown) => this.logger.warn(`key refresh failed: ${String(error)}`));
+      this.refresh().catch((error: unknown) =>
+        this.logger.warn(`key refresh failed: ${String(error)}`),
+      );
     }, KEY_REFRESH_MS);
     this.timer.unref();
   }

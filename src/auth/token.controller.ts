@@ -71,7 +71,9 @@ export class TokenController {
       const claims = await this.tokens.verify(token);
       const owner = await this.clients.findActive(claims.clientId);
       const mayRead = claims.clientId === caller.id || caller.scopes.includes(Scopes.ClientsAdmin);
-      const secretOk = claims.secretId ? await this.revocation.isSecretUsable(claims.secretId) : true;
+      const secretOk = claims.secretId
+        ? await this.revocation.isSecretUsable(claims.secretId)
+        : true;
       if (!owner || !mayRead || !secretOk || (await this.revocation.isTokenRevoked(claims.jti))) {
         return { active: false };
       }
@@ -98,7 +100,8 @@ export class TokenController {
   @ApiOperation({
     operationId: 'oauth_revoke',
     summary: 'Revoke an access token or API key (RFC 7009)',
-    description: 'The caller authenticates as a client and may revoke only its own tokens and API keys.',
+    description:
+      'The caller authenticates as a client and may revoke only its own tokens and API keys.',
   })
   @ApiConsumes('application/x-www-form-urlencoded', 'application/json')
   async revoke(
@@ -133,7 +136,8 @@ export class TokenController {
   ): Promise<ClientView> {
     const credentials = readCredentials(form, authorization);
     const auth = await this.clients.authenticate(credentials.clientId, credentials.clientSecret);
-    if (!auth) throw new OAuthError('invalid_client', 'client authentication failed', credentials.basic);
+    if (!auth)
+      throw new OAuthError('invalid_client', 'client authentication failed', credentials.basic);
     return auth.client;
   }
 

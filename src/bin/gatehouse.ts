@@ -50,7 +50,12 @@ async function withServices<T>(fn: (s: Services) => Promise<T>): Promise<T> {
       prisma,
       clients: new ClientsService(prisma, hasher, clock, config),
       apiKeys: new ApiKeysService(prisma, hasher, clock),
-      signingKeys: new SigningKeysService(prisma, clock, secrets.keyEncryptionKey, retireAfterSeconds(config)),
+      signingKeys: new SigningKeysService(
+        prisma,
+        clock,
+        secrets.keyEncryptionKey,
+        retireAfterSeconds(config),
+      ),
       events: new SecurityEventsService(writer),
       audit: new AuditTrailService(prisma, writer, clock, secrets),
     });
@@ -117,31 +122,48 @@ clients
   .command('create')
   .description('create a client and print its id and secret once')
   .requiredOption('--name <name>', 'a name for the agent, e.g. sales-bot')
-  .requiredOption('--scopes <list>', 'comma-separated scopes, e.g. inventory:read,orders:read', scopesArg)
+  .requiredOption(
+    '--scopes <list>',
+    'comma-separated scopes, e.g. inventory:read,orders:read',
+    scopesArg,
+  )
   .option('--policies <json>', 'client policies, e.g. {"orderLookup":"verified"}', jsonArg)
   .option('--limits <json>', 'per-minute limits, e.g. {"read":60,"write":10}', jsonArg)
   .option('--json', 'print one JSON object')
-  .action(async (opts: Output & { name: string; scopes: Scope[]; policies?: string; limits?: string }) => {
-    const created = await withServices(async (s) => {
-      const c = await s.clients.create({
-        name: opts.name,
-        scopes: opts.scopes,
-        policies: parsePolicies(opts.policies ?? '{}'),
-        limits: parseLimits(opts.limits ?? '{}'),
+  .action(
+    async (
+      opts: Output & { name: string; scopes: Scope[]; policies?: string; limits?: string },
+    ) => {
+      const created = await withServices(async (s) => {
+        const c = await s.clients.create({
+          name: opts.name,
+          scopes: opts.scopes,
+          policies: parsePolicies(opts.policies ?? '{}'),
+          limits: parseLimits(opts.limits ?? '{}'),
+        });
+        await s.events.record(
+          'client.created',
+          { clientId: c.clientId, credentialId: c.secretId, actor: 'cli' },
+          'cli',
+        );
+        return c;
       });
-      await s.events.record('client.created', { clientId: c.clientId, credentialId: c.secretId, actor: 'cli' }, 'cli');
-      return c;
-    });
-    print(
-      opts,
-      { clientId: created.clientId, clientSecret: created.clientSecret, scopes: created.scopes, secretId: created.secretId },
-      [
-        `client_id:     ${created.clientId}`,
-        `client_secret: ${created.clientSecret}   ${SHOWN_ONCE}`,
-        `scopes:        ${created.scopes.join(' ')}`,
-      ].join('\n'),
-    );
-  });
+      print(
+        opts,
+        {
+          clientId: created.clientId,
+          clientSecret: created.clientSecret,
+          scopes: created.scopes,
+          secretId: created.secretId,
+        },
+        [
+          `client_id:     ${created.clientId}`,
+          `client_secret: ${created.clientSecret}   ${SHOWN_ONCE}`,
+          `scopes:        ${created.scopes.join(' ')}`,
+        ].join('\n'),
+      );
+    },
+  );
 
 clients
   .command('list')
@@ -152,8 +174,9 @@ clients
     print(
       opts,
       { clients: list },
-      list.map((c) => `${c.id}  ${c.status.padEnd(8)}  ${c.name}  [${c.scopes.join(' ')}]`).join('\n') ||
-        '(no clients)',
+      list
+        .map((c) => `${c.id}  ${c.status.padEnd(8)}  ${c.name}  [${c.scopes.join(' ')}]`)
+        .join('\n') || '(no clients)',
     );
   });
 
@@ -192,7 +215,10 @@ clients
   .option('--limits <json>', 'per-minute limits (replaces the set)', jsonArg)
   .option('--json', 'print one JSON object')
   .action(
-    async (clientId: string, opts: Output & { name?: string; scopes?: Scope[]; policies?: string; limits?: string }) => {
+    async (
+      clientId: string,
+      opts: Output & { name?: string; scopes?: Scope[]; policies?: string; limits?: string },
+    ) => {
       const client = await withServices(async (s) => {
         const c = await s.clients.update(clientId, {
           ...(opts.name ? { name: opts.name } : {}),
@@ -213,12 +239,21 @@ const secrets = program.command('secrets').description('client secrets');
 secrets
   .command('rotate <clientId>')
   .description('add a new secret; the old ones keep working for the grace period')
-  .option('--grace <duration>', 'how long old secrets keep working (0, 30m, 24h, 7d)', durationArg, 86400)
+  .option(
+    '--grace <duration>',
+    'how long old secrets keep working (0, 30m, 24h, 7d)',
+    durationArg,
+    86400,
+  )
   .option('--json', 'print one JSON object')
   .action(async (clientId: string, opts: Output & { grace: number }) => {
     const rotated = await withServices(async (s) => {
       const r = await s.clients.rotateSecret(clientId, opts.grace);
-      await s.events.record('secret.rotated', { clientId, credentialId: r.secretId, actor: 'cli' }, 'cli');
+      await s.events.record(
+        'secret.rotated',
+        { clientId, credentialId: r.secretId, actor: 'cli' },
+        'cli',
+      );
       return r;
     });
     print(
@@ -239,7 +274,11 @@ secrets
   .action(async (clientId: string, secretId: string, opts: Output) => {
     const revoked = await withServices(async (s) => {
       const r = await s.clients.revokeSecret(clientId, secretId);
-      await s.events.record('secret.revoked', { clientId, credentialId: secretId, actor: 'cli' }, 'cli');
+      await s.events.record(
+        'secret.revoked',
+        { clientId, credentialId: secretId, actor: 'cli' },
+        'cli',
+      );
       return r;
     });
     print(opts, revoked, `revoked ${revoked.secretId} at ${revoked.revokedAt}`);
@@ -255,28 +294,50 @@ keys
   .option('--scopes <list>', "a subset of the client's scopes (default: all)", scopesArg)
   .option('--expires <date>', 'expiry, ISO 8601', dateArg)
   .option('--json', 'print one JSON object')
-  .action(async (clientId: string, opts: Output & { name?: string; scopes?: Scope[]; expires?: Date }) => {
-    const created = await withServices(async (s) => {
-      const k = await s.apiKeys.create(clientId, {
-        ...(opts.name ? { name: opts.name } : {}),
-        ...(opts.scopes ? { scopes: opts.scopes } : {}),
-        expiresAt: opts.expires ?? null,
+  .action(
+    async (
+      clientId: string,
+      opts: Output & { name?: string; scopes?: Scope[]; expires?: Date },
+    ) => {
+      const created = await withServices(async (s) => {
+        const k = await s.apiKeys.create(clientId, {
+          ...(opts.name ? { name: opts.name } : {}),
+          ...(opts.scopes ? { scopes: opts.scopes } : {}),
+          expiresAt: opts.expires ?? null,
+        });
+        await s.events.record(
+          'api_key.created',
+          { clientId, credentialId: k.keyId, actor: 'cli' },
+          'cli',
+        );
+        return k;
       });
-      await s.events.record('api_key.created', { clientId, credentialId: k.keyId, actor: 'cli' }, 'cli');
-      return k;
-    });
-    print(opts, created, [`key_id:  ${created.keyId}`, `api_key: ${created.apiKey}   ${SHOWN_ONCE}`].join('\n'));
-  });
+      print(
+        opts,
+        created,
+        [`key_id:  ${created.keyId}`, `api_key: ${created.apiKey}   ${SHOWN_ONCE}`].join('\n'),
+      );
+    },
+  );
 
 keys
   .command('rotate <keyId>')
   .description('replace a key; the old one keeps working for the grace period')
-  .option('--grace <duration>', 'how long the old key keeps working (0, 30m, 24h, 7d)', durationArg, 86400)
+  .option(
+    '--grace <duration>',
+    'how long the old key keeps working (0, 30m, 24h, 7d)',
+    durationArg,
+    86400,
+  )
   .option('--json', 'print one JSON object')
   .action(async (keyId: string, opts: Output & { grace: number }) => {
     const rotated = await withServices(async (s) => {
       const r = await s.apiKeys.rotate(keyId, opts.grace);
-      await s.events.record('api_key.rotated', { clientId: r.clientId, credentialId: keyId, actor: 'cli' }, 'cli');
+      await s.events.record(
+        'api_key.rotated',
+        { clientId: r.clientId, credentialId: keyId, actor: 'cli' },
+        'cli',
+      );
       return r;
     });
     print(
@@ -316,7 +377,11 @@ signing
       await s.events.record('signing_key.rotated', { credentialId: r.kid, actor: 'cli' }, 'cli');
       return r;
     });
-    print(opts, rotated, `active signing key: ${rotated.kid}; retiring: ${rotated.retiring.join(', ') || '-'}`);
+    print(
+      opts,
+      rotated,
+      `active signing key: ${rotated.kid}; retiring: ${rotated.retiring.join(', ') || '-'}`,
+    );
   });
 
 signing
@@ -328,7 +393,8 @@ signing
     print(
       opts,
       { keys: list },
-      list.map((k) => `${k.kid}  ${k.status.padEnd(8)}  created ${k.createdAt}`).join('\n') || '(none)',
+      list.map((k) => `${k.kid}  ${k.status.padEnd(8)}  created ${k.createdAt}`).join('\n') ||
+        '(none)',
     );
   });
 
@@ -345,7 +411,9 @@ audit
     print(
       opts,
       { ok, checked, firstBrokenSeq },
-      ok ? `ok: ${checked} events verified` : `BROKEN at seq ${firstBrokenSeq} (${checked} events checked)`,
+      ok
+        ? `ok: ${checked} events verified`
+        : `BROKEN at seq ${firstBrokenSeq} (${checked} events checked)`,
     );
     if (!ok) process.exitCode = 2;
   });
@@ -359,28 +427,43 @@ audit
   .option('--to <date>', 'before this time (ISO 8601)', dateArg)
   .option('--json', 'with --out: print one JSON summary object')
   .action(async (opts: Output & { format: string; out?: string; from?: Date; to?: Date }) => {
-    if (opts.format !== 'ndjson') throw new InvalidArgumentError('only --format ndjson is supported');
+    if (opts.format !== 'ndjson')
+      throw new InvalidArgumentError('only --format ndjson is supported');
     const count = await withServices(async (s) => {
       const out = opts.out ? createWriteStream(opts.out, { mode: 0o600 }) : process.stdout;
       let n = 0;
-      for await (const event of s.audit.stream({ ...(opts.from ? { from: opts.from } : {}), ...(opts.to ? { to: opts.to } : {}) })) {
+      for await (const event of s.audit.stream({
+        ...(opts.from ? { from: opts.from } : {}),
+        ...(opts.to ? { to: opts.to } : {}),
+      })) {
         if (!out.write(`${JSON.stringify(event)}\n`)) await once(out, 'drain');
         n += 1;
       }
       if (opts.out) await new Promise<void>((resolve) => (out as WriteStream).end(resolve));
       return n;
     });
-    if (opts.out) print(opts, { exported: count, file: opts.out, format: 'ndjson' }, `exported ${count} events to ${opts.out}`);
+    if (opts.out)
+      print(
+        opts,
+        { exported: count, file: opts.out, format: 'ndjson' },
+        `exported ${count} events to ${opts.out}`,
+      );
   });
 
 audit
   .command('purge')
-  .description('delete events older than --before, leaving a signed checkpoint that verification continues from')
+  .description(
+    'delete events older than --before, leaving a signed checkpoint that verification continues from',
+  )
   .requiredOption('--before <date>', 'delete events before this time (ISO 8601)', dateArg)
   .option('--json', 'print one JSON object')
   .action(async (opts: Output & { before: Date }) => {
     const result = await withServices((s) => s.audit.purge(opts.before));
-    print(opts, result, `purged ${result.purged} events; checkpoint at seq ${result.checkpointSeq ?? '-'}`);
+    print(
+      opts,
+      result,
+      `purged ${result.purged} events; checkpoint at seq ${result.checkpointSeq ?? '-'}`,
+    );
   });
 
 program.parseAsync(process.argv).catch((error: unknown) => {

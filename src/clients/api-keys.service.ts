@@ -85,7 +85,10 @@ export class ApiKeysService {
   }
 
   /** Issues a replacement with the same name and scopes; the old key works for `graceSeconds` more. */
-  async rotate(keyId: string, graceSeconds: number): Promise<CreatedApiKey & { previousKeyExpiresAt: string }> {
+  async rotate(
+    keyId: string,
+    graceSeconds: number,
+  ): Promise<CreatedApiKey & { previousKeyExpiresAt: string }> {
     const old = await this.usableRow(keyId);
     const created = await this.create(old.clientId, {
       ...(old.name ? { name: old.name } : {}),
@@ -109,7 +112,10 @@ export class ApiKeysService {
   }
 
   async list(clientId: string): Promise<ApiKeyView[]> {
-    const rows = await this.prisma.apiKey.findMany({ where: { clientId }, orderBy: { createdAt: 'asc' } });
+    const rows = await this.prisma.apiKey.findMany({
+      where: { clientId },
+      orderBy: { createdAt: 'asc' },
+    });
     return rows.map((r) => ({
       keyId: r.id,
       prefix: `gh_${r.id}_`,
@@ -143,7 +149,9 @@ export class ApiKeysService {
       !row.revokedAt &&
       (!row.expiresAt || row.expiresAt.getTime() > now);
     if (!row) this.hasher.matches(presented, '00');
-    const result = valid ? { keyId, clientId: row.clientId, scopes: parseScopes(row.scopes) } : null;
+    const result = valid
+      ? { keyId, clientId: row.clientId, scopes: parseScopes(row.scopes) }
+      : null;
     if (this.cache.size > 10_000) this.cache.clear();
     this.cache.set(presented, { result, expiresAt: row?.expiresAt?.getTime() ?? null, at: now });
     if (result) this.touch(keyId, now);

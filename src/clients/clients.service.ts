@@ -70,7 +70,11 @@ export class ClientsService {
         policies: JSON.stringify(input.policies ?? {}),
         limits: JSON.stringify(input.limits ?? {}),
         secrets: {
-          create: { id: secretId, hash: this.hasher.hash(clientSecret), createdAt: this.clock.now() },
+          create: {
+            id: secretId,
+            hash: this.hasher.hash(clientSecret),
+            createdAt: this.clock.now(),
+          },
         },
         createdAt: this.clock.now(),
       },
@@ -154,7 +158,12 @@ export class ClientsService {
   async rotateSecret(
     clientId: string,
     graceSeconds: number,
-  ): Promise<{ clientId: string; secretId: string; clientSecret: string; previousSecretsExpireAt: string }> {
+  ): Promise<{
+    clientId: string;
+    secretId: string;
+    clientSecret: string;
+    previousSecretsExpireAt: string;
+  }> {
     await this.require(clientId);
     const now = this.clock.now();
     const until = new Date(now.getTime() + graceSeconds * 1000);
@@ -173,7 +182,10 @@ export class ClientsService {
     return { clientId, secretId, clientSecret, previousSecretsExpireAt: until.toISOString() };
   }
 
-  async revokeSecret(clientId: string, secretId: string): Promise<{ secretId: string; revokedAt: string }> {
+  async revokeSecret(
+    clientId: string,
+    secretId: string,
+  ): Promise<{ secretId: string; revokedAt: string }> {
     const row = await this.prisma.clientSecret.findUnique({ where: { id: secretId } });
     if (!row || row.clientId !== clientId) throw new GatehouseError('credential_not_found');
     const revokedAt = row.revokedAt ?? this.clock.now();
@@ -183,7 +195,10 @@ export class ClientsService {
 
   async secrets(clientId: string): Promise<SecretView[]> {
     await this.require(clientId);
-    const rows = await this.prisma.clientSecret.findMany({ where: { clientId }, orderBy: { createdAt: 'asc' } });
+    const rows = await this.prisma.clientSecret.findMany({
+      where: { clientId },
+      orderBy: { createdAt: 'asc' },
+    });
     const now = this.clock.now();
     return rows.map((r) => ({
       secretId: r.id,

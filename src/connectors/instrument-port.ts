@@ -1,4 +1,4 @@
-import type { ClassProvider, Provider } from '@nestjs/common';
+import type { Provider } from '@nestjs/common';
 import { requestContext } from '../common/http/request-context.js';
 import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
 import { cachedReads } from './read-cache.js';
@@ -21,7 +21,12 @@ export function instrumentPort<T extends object>(impl: T, system: string, port: 
         const calls = requestContext.getStore()?.upstream;
         const record = (status: 'ok' | 'error'): void => {
           if (calls && calls.length < MAX_RECORDED_CALLS) {
-            calls.push({ system, operation, status, latencyMs: Math.round(performance.now() - started) });
+            calls.push({
+              system,
+              operation,
+              status,
+              latencyMs: Math.round(performance.now() - started),
+            });
           }
         };
         try {
@@ -60,9 +65,11 @@ export function instrumented(
 ): Provider[] {
   return providers.flatMap((p) => {
     if (typeof p !== 'object' || !('useClass' in p)) return [p];
-    const binding = p as ClassProvider;
+    const binding = p;
     const token = binding.provide;
-    const port = (typeof token === 'function' ? token.name : String(token)).replace(/Port$/, '').toLowerCase();
+    const port = (typeof token === 'function' ? token.name : String(token))
+      .replace(/Port$/, '')
+      .toLowerCase();
     return [
       binding.useClass,
       {

@@ -4,13 +4,13 @@ import { cachedReads } from './read-cache.js';
 class CountingPort {
   calls = 0;
   failNext = false;
-  async stock(sku: string): Promise<{ sku: string; n: number }> {
+  stock(sku: string): Promise<{ sku: string; n: number }> {
     this.calls += 1;
     if (this.failNext) {
       this.failNext = false;
-      throw new Error('upstream down');
+      return Promise.reject(new Error('upstream down'));
     }
-    return { sku, n: this.calls };
+    return Promise.resolve({ sku, n: this.calls });
   }
 }
 

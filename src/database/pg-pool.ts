@@ -73,7 +73,7 @@ export class PgAdapterFactory implements SqlMigrationAwareDriverAdapterFactory {
     );
     adapter.executeScript = async (script: string): Promise<void> => {
       try {
-        await pool.query(script);
+        await (pool as pg.Pool).query(script);
       } catch (error) {
         if (convert) convert(error);
         throw error;

@@ -28,7 +28,8 @@ describe('audit trail (SPEC §8)', () => {
   let reader: string;
   let auditor: string;
 
-  const rows = (): AuditRow[] => db.prepare('SELECT * FROM AuditEvent ORDER BY seq').all() as AuditRow[];
+  const rows = (): AuditRow[] =>
+    db.prepare('SELECT * FROM AuditEvent ORDER BY seq').all() as AuditRow[];
   let phoneSeq = 0;
   /** A new lead each call: leads are deduplicated on email and on phone. */
   const lead = (email: string) => ({
@@ -42,7 +43,9 @@ describe('audit trail (SPEC §8)', () => {
   beforeAll(async () => {
     t = await startTestApp();
     db = new Database(t.dbFile);
-    reader = await t.token(['inventory:read', 'orders:read', 'leads:write'], { limits: { read: 1000, write: 1000 } });
+    reader = await t.token(['inventory:read', 'orders:read', 'leads:write'], {
+      limits: { read: 1000, write: 1000 },
+    });
     auditor = await t.token(['audit:read']);
   });
   afterAll(async () => {
@@ -61,8 +64,18 @@ describe('audit trail (SPEC §8)', () => {
       () => t.http.get('/v1/inventory?q=ban').auth('not.a.token', { type: 'bearer' }),
       () => t.http.get('/v1/deliveries').auth(reader, { type: 'bearer' }),
       () => t.http.get('/v1/orders/SO-2099-999999').auth(reader, { type: 'bearer' }),
-      () => t.http.post('/v1/leads').auth(reader, { type: 'bearer' }).set('idempotency-key', key).send(lead(`a-${key}@example.vn`)),
-      () => t.http.post('/v1/leads').auth(reader, { type: 'bearer' }).set('idempotency-key', key).send(lead(`b-${key}@example.vn`)),
+      () =>
+        t.http
+          .post('/v1/leads')
+          .auth(reader, { type: 'bearer' })
+          .set('idempotency-key', key)
+          .send(lead(`a-${key}@example.vn`)),
+      () =>
+        t.http
+          .post('/v1/leads')
+          .auth(reader, { type: 'bearer' })
+          .set('idempotency-key', key)
+          .send(lead(`b-${key}@example.vn`)),
       () => t.http.post('/v1/leads').auth(reader, { type: 'bearer' }).send(lead('x@example.vn')),
       () => t.http.get('/v1/inventory?q=ban').auth(limited, { type: 'bearer' }),
       () => t.http.get('/v1/inventory?q=ban').auth(limited, { type: 'bearer' }),
@@ -71,15 +84,27 @@ describe('audit trail (SPEC §8)', () => {
     const statuses: number[] = [];
     for (const call of calls) {
       const res = await call();
-      ids.push(res.headers['x-request-id']!);
+      ids.push(res.headers['x-request-id']);
       statuses.push(res.status);
     }
     expect(statuses).toEqual([200, 400, 401, 401, 403, 404, 201, 422, 400, 200, 429]);
-    const events = rows().slice(before).filter((r) => r.kind === 'request');
+    const events = rows()
+      .slice(before)
+      .filter((r) => r.kind === 'request');
     expect(events.map((e) => e.requestId)).toEqual(ids);
     expect(events.map((e) => e.status)).toEqual(statuses);
     expect(events.map((e) => e.outcome)).toEqual([
-      'ok', 'invalid', 'denied', 'denied', 'denied', 'not_found', 'ok', 'invalid', 'invalid', 'ok', 'throttled',
+      'ok',
+      'invalid',
+      'denied',
+      'denied',
+      'denied',
+      'not_found',
+      'ok',
+      'invalid',
+      'invalid',
+      'ok',
+      'throttled',
     ]);
   });
 
@@ -90,12 +115,26 @@ describe('audit trail (SPEC §8)', () => {
       .set('x-agent-id', 'sales-bot-1')
       .set('x-conversation-id', 'conv-42')
       .set('x-end-user-id', 'zalo:84901234567');
-    const event = db.prepare('SELECT * FROM AuditEvent WHERE requestId = ?').get(res.headers['x-request-id']) as AuditRow;
-    expect(event).toMatchObject({ tool: 'check_inventory', transport: 'http', agentId: 'sales-bot-1', conversationId: 'conv-42', outcome: 'ok' });
+    const event = db
+      .prepare('SELECT * FROM AuditEvent WHERE requestId = ?')
+      .get(res.headers['x-request-id']) as AuditRow;
+    expect(event).toMatchObject({
+      tool: 'check_inventory',
+      transport: 'http',
+      agentId: 'sales-bot-1',
+      conversationId: 'conv-42',
+      outcome: 'ok',
+    });
     expect(event.clientId).toMatch(/^cl_/);
     expect(event.endUserHash).toMatch(/^[0-9a-f]{32}$/);
     expect(JSON.stringify(event)).not.toContain('84901234567');
-    expect(JSON.parse(event.upstream)).toEqual([expect.objectContaining({ system: 'embedded', operation: 'inventory.getStock', status: 'ok' })]);
+    expect(JSON.parse(event.upstream)).toEqual([
+      expect.objectContaining({
+        system: 'embedded',
+        operation: 'inventory.getStock',
+        status: 'ok',
+      }),
+    ]);
   });
 
   it('redacts emails, phones, names and credentials before writing', async () => {
@@ -106,34 +145,50 @@ describe('audit trail (SPEC §8)', () => {
       .set('idempotency-key', randomUUID())
       .send({ ...lead(email), interest: { note: `call me on +84 912 345 678 or ${email}` } });
     expect(res.status).toBe(201);
-    const event = db.prepare('SELECT * FROM AuditEvent WHERE requestId = ?').get(res.headers['x-request-id']) as AuditRow;
+    const event = db
+      .prepare('SELECT * FROM AuditEvent WHERE requestId = ?')
+      .get(res.headers['x-request-id']) as AuditRow;
     const text = JSON.stringify(event);
     expect(text).not.toContain(email);
     expect(text).not.toContain('912 345 678');
     expect(text).not.toContain('Phạm Minh Châu');
-    expect(text).not.toContain(reader.split('.')[2]!);
+    expect(text).not.toContain(reader.split('.')[2]);
     expect(JSON.parse(event.request).body.email).toBe('c***@e***.vn');
   });
 
   it('serves events to auditors, filtered and cursor-paginated', async () => {
     const denied = await t.http.get('/v1/audit-events').auth(reader, { type: 'bearer' });
     expect(denied.status).toBe(403);
-    const page1 = await t.http.get('/v1/audit-events?tool=search_products&limit=2').auth(auditor, { type: 'bearer' });
+    const page1 = await t.http
+      .get('/v1/audit-events?tool=search_products&limit=2')
+      .auth(auditor, { type: 'bearer' });
     expect(page1.status).toBe(200);
     expect(page1.body.items).toHaveLength(2);
-    expect(page1.body.items.every((e: { tool: string }) => e.tool === 'search_products')).toBe(true);
-    const page2 = await t.http.get(`/v1/audit-events?tool=search_products&limit=2&cursor=${page1.body.nextCursor}`).auth(auditor, { type: 'bearer' });
+    expect(page1.body.items.every((e: { tool: string }) => e.tool === 'search_products')).toBe(
+      true,
+    );
+    const page2 = await t.http
+      .get(`/v1/audit-events?tool=search_products&limit=2&cursor=${page1.body.nextCursor}`)
+      .auth(auditor, { type: 'bearer' });
     expect(page2.body.items[0].seq).toBeLessThan(page1.body.items[1].seq);
-    const bad = await t.http.get('/v1/audit-events?cursor=bm9wZQ').auth(auditor, { type: 'bearer' });
+    const bad = await t.http
+      .get('/v1/audit-events?cursor=bm9wZQ')
+      .auth(auditor, { type: 'bearer' });
     expect(bad.status).toBe(400);
-    const tooBig = await t.http.get('/v1/audit-events?limit=5000').auth(auditor, { type: 'bearer' });
+    const tooBig = await t.http
+      .get('/v1/audit-events?limit=5000')
+      .auth(auditor, { type: 'bearer' });
     expect(tooBig.status).toBe(400);
   });
 
   it('keeps one valid, gap-free chain under 50 concurrent writes', async () => {
     const responses = await Promise.all(
       Array.from({ length: 50 }, (_, i) =>
-        t.http.post('/v1/leads').auth(reader, { type: 'bearer' }).set('idempotency-key', randomUUID()).send(lead(`burst-${i}-${Date.now()}@example.vn`)),
+        t.http
+          .post('/v1/leads')
+          .auth(reader, { type: 'bearer' })
+          .set('idempotency-key', randomUUID())
+          .send(lead(`burst-${i}-${Date.now()}@example.vn`)),
       ),
     );
     expect(responses.every((r) => r.status === 201)).toBe(true);
@@ -145,7 +200,9 @@ describe('audit trail (SPEC §8)', () => {
   });
 
   it('refuses UPDATE and DELETE in the database', () => {
-    expect(() => db.prepare("UPDATE AuditEvent SET outcome = 'ok' WHERE seq = 1").run()).toThrow(/append-only/);
+    expect(() => db.prepare("UPDATE AuditEvent SET outcome = 'ok' WHERE seq = 1").run()).toThrow(
+      /append-only/,
+    );
     expect(() => db.prepare('DELETE FROM AuditEvent WHERE seq = 1').run()).toThrow(/append-only/);
   });
 
@@ -153,23 +210,38 @@ describe('audit trail (SPEC §8)', () => {
     db.exec(`CREATE TRIGGER audit_outage BEFORE INSERT ON AuditEvent WHEN NEW.tool = 'create_lead'
              BEGIN SELECT RAISE(ABORT, 'simulated audit outage'); END;`);
     const email = `outage-${Date.now()}@example.vn`;
-    const counts = () => db.prepare('SELECT (SELECT COUNT(*) FROM Lead) AS leads, (SELECT COUNT(*) FROM OutboxMessage) AS outbox').get();
+    const counts = () =>
+      db
+        .prepare(
+          'SELECT (SELECT COUNT(*) FROM Lead) AS leads, (SELECT COUNT(*) FROM OutboxMessage) AS outbox',
+        )
+        .get();
     const before = counts();
-    const res = await t.http.post('/v1/leads').auth(reader, { type: 'bearer' }).set('idempotency-key', randomUUID()).send(lead(email));
+    const res = await t.http
+      .post('/v1/leads')
+      .auth(reader, { type: 'bearer' })
+      .set('idempotency-key', randomUUID())
+      .send(lead(email));
     db.exec('DROP TRIGGER audit_outage');
     expect(res.status).toBe(503);
     expect(res.body.code).toBe('service_unavailable');
     expect(counts()).toEqual(before);
-    expect(db.prepare('SELECT COUNT(*) AS n FROM Lead WHERE email = ?').get(email)).toEqual({ n: 0 });
+    expect(db.prepare('SELECT COUNT(*) AS n FROM Lead WHERE email = ?').get(email)).toEqual({
+      n: 0,
+    });
   });
 
   it('names the first broken link when a row is edited directly in the database', async () => {
-    const target = rows()[4]!;
+    const target = rows()[4];
     db.exec('DROP TRIGGER AuditEvent_no_update');
     db.prepare("UPDATE AuditEvent SET outcome = 'ok', status = 200 WHERE seq = ?").run(target.seq);
     const verify = await t.http.get('/v1/audit-events/verify').auth(auditor, { type: 'bearer' });
     expect(verify.body).toMatchObject({ ok: false, firstBrokenSeq: target.seq });
-    db.prepare('UPDATE AuditEvent SET outcome = ?, status = ? WHERE seq = ?').run(target.outcome, target.status, target.seq);
+    db.prepare('UPDATE AuditEvent SET outcome = ?, status = ? WHERE seq = ?').run(
+      target.outcome,
+      target.status,
+      target.seq,
+    );
     db.exec(`CREATE TRIGGER "AuditEvent_no_update" BEFORE UPDATE ON "AuditEvent"
              BEGIN SELECT RAISE(ABORT, 'audit events are append-only'); END;`);
     const fixed = await t.http.get('/v1/audit-events/verify').auth(auditor, { type: 'bearer' });
@@ -188,21 +260,28 @@ describe('audit trail (SPEC §8)', () => {
     }, 120_000);
 
     it('verifies and exports as NDJSON', () => {
-      expect(JSON.parse(cli(['audit', 'verify', '--json']))).toMatchObject({ ok: true, firstBrokenSeq: null });
+      expect(JSON.parse(cli(['audit', 'verify', '--json']))).toMatchObject({
+        ok: true,
+        firstBrokenSeq: null,
+      });
       const lines = cli(['audit', 'export', '--format', 'ndjson']).trim().split('\n');
       expect(lines.length).toBe(rows().length);
-      expect(JSON.parse(lines[0]!).seq).toBe(1);
+      expect(JSON.parse(lines[0]).seq).toBe(1);
     });
 
     it('purges only through the CLI, leaving a signed checkpoint verification continues from', async () => {
       const all = rows();
-      const cut = all[Math.floor(all.length / 2)]!;
-      const time = (db.prepare('SELECT time FROM AuditEvent WHERE seq = ?').get(cut.seq) as { time: number }).time;
-      const result = JSON.parse(cli(['audit', 'purge', '--before', new Date(time).toISOString(), '--json']));
+      const cut = all[Math.floor(all.length / 2)];
+      const time = (
+        db.prepare('SELECT time FROM AuditEvent WHERE seq = ?').get(cut.seq) as { time: number }
+      ).time;
+      const result = JSON.parse(
+        cli(['audit', 'purge', '--before', new Date(time).toISOString(), '--json']),
+      );
       expect(result.purged).toBeGreaterThan(0);
       const remaining = rows();
-      expect(remaining[0]!.seq).toBe(result.purgedThroughSeq + 1);
-      expect(remaining[remaining.length - 1]!.kind).toBe('checkpoint');
+      expect(remaining[0].seq).toBe(result.purgedThroughSeq + 1);
+      expect(remaining[remaining.length - 1].kind).toBe('checkpoint');
       expect(JSON.parse(cli(['audit', 'verify', '--json']))).toMatchObject({ ok: true });
       const verify = await t.http.get('/v1/audit-events/verify').auth(auditor, { type: 'bearer' });
       expect(verify.body.ok).toBe(true);

@@ -8,7 +8,9 @@ const ISSUER = 'http://gatehouse.test';
 const PROTECTED = '/v1/inventory?q=ban';
 
 function b64(value: object | string): string {
-  return Buffer.from(typeof value === 'string' ? value : JSON.stringify(value)).toString('base64url');
+  return Buffer.from(typeof value === 'string' ? value : JSON.stringify(value)).toString(
+    'base64url',
+  );
 }
 
 describe('OAuth token endpoint and access-token verification', () => {
@@ -48,10 +50,22 @@ describe('OAuth token endpoint and access-token verification', () => {
         .send({ grant_type: 'client_credentials' });
       expect(res.status).toBe(200);
       expect(res.headers['cache-control']).toBe('no-store');
-      expect(res.body).toMatchObject({ token_type: 'Bearer', expires_in: 300, scope: 'inventory:read orders:read' });
-      const [header, payload] = (res.body.access_token as string).split('.').slice(0, 2).map((p) => JSON.parse(Buffer.from(p, 'base64url').toString()));
+      expect(res.body).toMatchObject({
+        token_type: 'Bearer',
+        expires_in: 300,
+        scope: 'inventory:read orders:read',
+      });
+      const [header, payload] = (res.body.access_token as string)
+        .split('.')
+        .slice(0, 2)
+        .map((p) => JSON.parse(Buffer.from(p, 'base64url').toString()));
       expect(header).toEqual({ alg: 'ES256', kid, typ: 'at+jwt' });
-      expect(payload).toMatchObject({ iss: ISSUER, aud: 'gatehouse', sub: client.clientId, client_id: client.clientId });
+      expect(payload).toMatchObject({
+        iss: ISSUER,
+        aud: 'gatehouse',
+        sub: client.clientId,
+        client_id: client.clientId,
+      });
       expect(typeof payload.jti).toBe('string');
       expect(payload.exp - payload.iat).toBe(300);
     });
@@ -107,13 +121,20 @@ describe('OAuth token endpoint and access-token verification', () => {
       expect(unknown.status).toBe(401);
       expect(wrong.status).toBe(401);
       expect(unknown.body).toEqual(wrong.body);
-      expect(unknown.body).toEqual({ error: 'invalid_client', error_description: 'client authentication failed' });
+      expect(unknown.body).toEqual({
+        error: 'invalid_client',
+        error_description: 'client authentication failed',
+      });
       expect(unknown.headers['www-authenticate']).toContain('Basic');
     });
 
     it.each([
       [{ client_id: 'x', client_secret: 'y' }, 400, 'invalid_request'],
-      [{ grant_type: 'password', client_id: 'x', client_secret: 'y' }, 400, 'unsupported_grant_type'],
+      [
+        { grant_type: 'password', client_id: 'x', client_secret: 'y' },
+        400,
+        'unsupported_grant_type',
+      ],
       [{ grant_type: 'client_credentials' }, 401, 'invalid_client'],
     ])('answers %j with %i %s', async (body, status, error) => {
       const res = await t.http.post('/oauth/token').type('form').send(body);
@@ -127,7 +148,11 @@ describe('OAuth token endpoint and access-token verification', () => {
         .post('/oauth/token')
         .auth(client.clientId, client.clientSecret)
         .type('form')
-        .send({ grant_type: 'client_credentials', client_id: client.clientId, client_secret: client.clientSecret });
+        .send({
+          grant_type: 'client_credentials',
+          client_id: client.clientId,
+          client_secret: client.clientSecret,
+        });
       expect(res.status).toBe(400);
       expect(res.body.error).toBe('invalid_request');
     });
@@ -138,7 +163,13 @@ describe('OAuth token endpoint and access-token verification', () => {
       const res = await t.http.get('/.well-known/jwks.json');
       expect(res.status).toBe(200);
       expect(res.body.keys).toHaveLength(1);
-      expect(res.body.keys[0]).toMatchObject({ kty: 'EC', crv: 'P-256', kid, alg: 'ES256', use: 'sig' });
+      expect(res.body.keys[0]).toMatchObject({
+        kty: 'EC',
+        crv: 'P-256',
+        kid,
+        alg: 'ES256',
+        use: 'sig',
+      });
       expect(res.body.keys[0].d).toBeUndefined();
     });
 
@@ -163,7 +194,11 @@ describe('OAuth token endpoint and access-token verification', () => {
       expect(res.status).toBe(401);
       expect(res.headers['www-authenticate']).toMatch(/^Bearer/);
       expect(res.headers['content-type']).toContain('application/problem+json');
-      expect(res.body).toMatchObject({ code: 'missing_credentials', status: 401, retryable: false });
+      expect(res.body).toMatchObject({
+        code: 'missing_credentials',
+        status: 401,
+        retryable: false,
+      });
       expect(res.body.instance).toBe(res.headers['x-request-id']);
     });
 
@@ -196,7 +231,10 @@ describe('OAuth token endpoint and access-token verification', () => {
     it('HS256 signed with the public key (algorithm confusion)', async () => {
       const jwks = (await t.http.get('/.well-known/jwks.json')).body.keys[0];
       const { createPublicKey } = await import('node:crypto');
-      const pem = createPublicKey({ key: jwks, format: 'jwk' }).export({ type: 'spki', format: 'pem' });
+      const pem = createPublicKey({ key: jwks, format: 'jwk' }).export({
+        type: 'spki',
+        format: 'pem',
+      });
       const token = await new SignJWT(claims())
         .setProtectedHeader({ alg: 'HS256', typ: 'at+jwt', kid })
         .sign(new TextEncoder().encode(pem.toString()));
@@ -210,22 +248,59 @@ describe('OAuth token endpoint and access-token verification', () => {
       });
 
       it('with the real kid (bad signature)', async () => {
-        await expectRefused(await new SignJWT(claims()).setProtectedHeader({ alg: 'ES256', typ: 'at+jwt', kid }).sign(attacker.privateKey));
+        await expectRefused(
+          await new SignJWT(claims())
+            .setProtectedHeader({ alg: 'ES256', typ: 'at+jwt', kid })
+            .sign(attacker.privateKey),
+        );
       });
 
       it('with an unknown kid', async () => {
-        await expectRefused(await new SignJWT(claims()).setProtectedHeader({ alg: 'ES256', typ: 'at+jwt', kid: 'unknown-kid' }).sign(attacker.privateKey));
+        await expectRefused(
+          await new SignJWT(claims())
+            .setProtectedHeader({ alg: 'ES256', typ: 'at+jwt', kid: 'unknown-kid' })
+            .sign(attacker.privateKey),
+        );
       });
 
-      it.each(["../../etc/passwd", "' OR '1'='1", 'x'.repeat(500)])('with kid %s', async (badKid) => {
-        await expectRefused(await new SignJWT(claims()).setProtectedHeader({ alg: 'ES256', typ: 'at+jwt', kid: badKid }).sign(attacker.privateKey));
-      });
+      it.each(['../../etc/passwd', "' OR '1'='1", 'x'.repeat(500)])(
+        'with kid %s',
+        async (badKid) => {
+          await expectRefused(
+            await new SignJWT(claims())
+              .setProtectedHeader({ alg: 'ES256', typ: 'at+jwt', kid: badKid })
+              .sign(attacker.privateKey),
+          );
+        },
+      );
 
       it('with its own key embedded as jwk, or pointed to by jku / x5u', async () => {
         const jwk = await exportJWK(attacker.publicKey);
-        await expectRefused(await new SignJWT(claims()).setProtectedHeader({ alg: 'ES256', typ: 'at+jwt', jwk }).sign(attacker.privateKey));
-        await expectRefused(await new SignJWT(claims()).setProtectedHeader({ alg: 'ES256', typ: 'at+jwt', kid, jku: 'http://127.0.0.1:1/jwks.json' }).sign(attacker.privateKey));
-        await expectRefused(await new SignJWT(claims()).setProtectedHeader({ alg: 'ES256', typ: 'at+jwt', kid, x5u: 'http://127.0.0.1:1/cert.pem' }).sign(attacker.privateKey));
+        await expectRefused(
+          await new SignJWT(claims())
+            .setProtectedHeader({ alg: 'ES256', typ: 'at+jwt', jwk })
+            .sign(attacker.privateKey),
+        );
+        await expectRefused(
+          await new SignJWT(claims())
+            .setProtectedHeader({
+              alg: 'ES256',
+              typ: 'at+jwt',
+              kid,
+              jku: 'http://127.0.0.1:1/jwks.json',
+            })
+            .sign(attacker.privateKey),
+        );
+        await expectRefused(
+          await new SignJWT(claims())
+            .setProtectedHeader({
+              alg: 'ES256',
+              typ: 'at+jwt',
+              kid,
+              x5u: 'http://127.0.0.1:1/cert.pem',
+            })
+            .sign(attacker.privateKey),
+        );
         expect(await exportSPKI(attacker.publicKey)).toContain('PUBLIC KEY');
       });
     });
@@ -245,27 +320,34 @@ describe('OAuth token endpoint and access-token verification', () => {
         await expectRefused(await sign(claims(), typ));
       });
 
-      it('wrong issuer', async () => expectRefused(await sign(claims({ iss: 'https://evil.example' }))));
+      it('wrong issuer', async () =>
+        expectRefused(await sign(claims({ iss: 'https://evil.example' }))));
       it('wrong audience', async () => expectRefused(await sign(claims({ aud: 'someone-else' }))));
       it('expired beyond the clock tolerance', async () => {
         const now = Math.floor(Date.now() / 1000);
-        await expectRefused(await sign(claims({ iat: now - 1000, nbf: now - 1000, exp: now - 120 })));
+        await expectRefused(
+          await sign(claims({ iat: now - 1000, nbf: now - 1000, exp: now - 120 })),
+        );
       });
       it('not yet valid', async () => {
         const now = Math.floor(Date.now() / 1000);
         await expectRefused(await sign(claims({ nbf: now + 600, exp: now + 900 })));
       });
       it('missing jti', async () => expectRefused(await sign(claims({ jti: undefined }))));
-      it('sub different from client_id', async () => expectRefused(await sign(claims({ sub: 'cl_other' }))));
+      it('sub different from client_id', async () =>
+        expectRefused(await sign(claims({ sub: 'cl_other' }))));
       it('for a client that does not exist', async () => {
         await expectRefused(await sign(claims({ sub: 'cl_ghost', client_id: 'cl_ghost' })));
       });
     });
 
-    it.each(['Bearer', 'Basic abc', 'Bearer a b', 'Token xyz', 'Bearer not-a-jwt'])('malformed header %s', async (header) => {
-      const res = await t.http.get(PROTECTED).set('authorization', header);
-      expect(res.status).toBe(401);
-      expect(res.headers['content-type']).toContain('application/problem+json');
-    });
+    it.each(['Bearer', 'Basic abc', 'Bearer a b', 'Token xyz', 'Bearer not-a-jwt'])(
+      'malformed header %s',
+      async (header) => {
+        const res = await t.http.get(PROTECTED).set('authorization', header);
+        expect(res.status).toBe(401);
+        expect(res.headers['content-type']).toContain('application/problem+json');
+      },
+    );
   });
 });

@@ -89,13 +89,20 @@ describe('credential lifecycle (SPEC §3)', () => {
       const res = await get(`/v1/admin/clients/${client.clientId}`, await adm());
       expect(res.status).toBe(200);
       const listed = res.body.apiKeys.find((k: { keyId: string }) => k.keyId === key.keyId);
-      expect(listed).toMatchObject({ prefix: `gh_${key.keyId}_`, name: 'zalo-bot', scopes: ['inventory:read'] });
+      expect(listed).toMatchObject({
+        prefix: `gh_${key.keyId}_`,
+        name: 'zalo-bot',
+        scopes: ['inventory:read'],
+      });
       expect(listed.lastUsedAt).not.toBeNull();
       expect(res.text).not.toContain(key.apiKey.split('_').pop());
     });
 
     it('rotate with a grace period, then the old key fails', async () => {
-      const res = await t.http.post(`/v1/admin/keys/${key.keyId}/rotate`).set(await adm()).send({ graceSeconds: 600 });
+      const res = await t.http
+        .post(`/v1/admin/keys/${key.keyId}/rotate`)
+        .set(await adm())
+        .send({ graceSeconds: 600 });
       expect(res.status).toBe(201);
       const fresh = remember(res.body as { apiKey: string; keyId: string });
       expect((await get(READ, { 'x-api-key': key.apiKey })).status).toBe(200);
@@ -114,7 +121,10 @@ describe('credential lifecycle (SPEC §3)', () => {
 
     it('with expiry stop working after it', async () => {
       const expiresAt = new Date(clock.now().getTime() + 60_000).toISOString();
-      const res = await t.http.post(`/v1/admin/clients/${client.clientId}/keys`).set(await adm()).send({ expiresAt });
+      const res = await t.http
+        .post(`/v1/admin/clients/${client.clientId}/keys`)
+        .set(await adm())
+        .send({ expiresAt });
       const short = remember(res.body as { apiKey: string });
       expect((await get(READ, { 'x-api-key': short.apiKey })).status).toBe(200);
       clock.advance(61);
@@ -125,10 +135,17 @@ describe('credential lifecycle (SPEC §3)', () => {
   describe('client secret rotation timeline', () => {
     it('keeps the old secret for the grace period (default 24 h), then refuses it', async () => {
       const client = remember(await t.client(['inventory:read']));
-      const res = await t.http.post(`/v1/admin/clients/${client.clientId}/secrets/rotate`).set(await adm()).send({});
+      const res = await t.http
+        .post(`/v1/admin/clients/${client.clientId}/secrets/rotate`)
+        .set(await adm())
+        .send({});
       expect(res.status).toBe(201);
-      const rotated = remember(res.body as { clientSecret: string; previousSecretsExpireAt: string });
-      expect(Date.parse(rotated.previousSecretsExpireAt) - clock.now().getTime()).toBe(24 * 3600 * 1000);
+      const rotated = remember(
+        res.body as { clientSecret: string; previousSecretsExpireAt: string },
+      );
+      expect(Date.parse(rotated.previousSecretsExpireAt) - clock.now().getTime()).toBe(
+        24 * 3600 * 1000,
+      );
       const next = { clientId: client.clientId, clientSecret: rotated.clientSecret };
       expect((await tokenStatus(client)).status).toBe(200);
       expect((await tokenStatus(next)).status).toBe(200);
@@ -143,7 +160,10 @@ describe('credential lifecycle (SPEC §3)', () => {
       const client = remember(await t.client(['inventory:read']));
       const oldToken = await t.tokenFor(client);
       expect((await get(READ, bearer(oldToken))).status).toBe(200);
-      const res = await t.http.post(`/v1/admin/clients/${client.clientId}/secrets/rotate`).set(await adm()).send({ graceSeconds: 0 });
+      const res = await t.http
+        .post(`/v1/admin/clients/${client.clientId}/secrets/rotate`)
+        .set(await adm())
+        .send({ graceSeconds: 0 });
       remember(res.body);
       expect((await tokenStatus(client)).status).toBe(401);
       expect((await get(READ, bearer(oldToken))).status).toBe(401);
@@ -156,7 +176,9 @@ describe('credential lifecycle (SPEC §3)', () => {
       const token = await t.tokenFor(client);
       const detail = await get(`/v1/admin/clients/${client.clientId}`, await adm());
       const secretId = detail.body.secrets[0].secretId as string;
-      const res = await t.http.post(`/v1/admin/clients/${client.clientId}/secrets/${secretId}/revoke`).set(await adm());
+      const res = await t.http
+        .post(`/v1/admin/clients/${client.clientId}/secrets/${secretId}/revoke`)
+        .set(await adm());
       expect(res.status).toBe(200);
       expect((await get(READ, bearer(token))).status).toBe(401);
       expect((await tokenStatus(client)).status).toBe(401);
@@ -165,10 +187,15 @@ describe('credential lifecycle (SPEC §3)', () => {
     it('disabling a client ends its tokens and keys', async () => {
       const client = remember(await t.client(['inventory:read']));
       const token = await t.tokenFor(client);
-      const keyRes = await t.http.post(`/v1/admin/clients/${client.clientId}/keys`).set(await adm()).send({});
+      const keyRes = await t.http
+        .post(`/v1/admin/clients/${client.clientId}/keys`)
+        .set(await adm())
+        .send({});
       const key = remember(keyRes.body as { apiKey: string });
       expect((await get(READ, bearer(token))).status).toBe(200);
-      const res = await t.http.post(`/v1/admin/clients/${client.clientId}/disable`).set(await adm());
+      const res = await t.http
+        .post(`/v1/admin/clients/${client.clientId}/disable`)
+        .set(await adm());
       expect(res.body.status).toBe('disabled');
       expect((await get(READ, bearer(token))).status).toBe(401);
       expect((await get(READ, { 'x-api-key': key.apiKey })).status).toBe(401);
@@ -178,29 +205,56 @@ describe('credential lifecycle (SPEC §3)', () => {
     it('removing a scope narrows live tokens', async () => {
       const client = remember(await t.client(['inventory:read', 'orders:read']));
       const token = await t.tokenFor(client);
-      await t.http.patch(`/v1/admin/clients/${client.clientId}`).set(await adm()).send({ scopes: ['orders:read'] });
+      await t.http
+        .patch(`/v1/admin/clients/${client.clientId}`)
+        .set(await adm())
+        .send({ scopes: ['orders:read'] });
       expect((await get(READ, bearer(token))).status).toBe(403);
     });
 
     it('RFC 7009 revocation ends one token; RFC 7662 then answers exactly {"active": false}', async () => {
       const client = remember(await t.client(['inventory:read']));
       const token = await t.tokenFor(client);
-      const active = await t.http.post('/oauth/introspect').auth(client.clientId, client.clientSecret).type('form').send({ token });
-      expect(active.body).toMatchObject({ active: true, client_id: client.clientId, scope: 'inventory:read' });
-      const revoked = await t.http.post('/oauth/revoke').auth(client.clientId, client.clientSecret).type('form').send({ token });
+      const active = await t.http
+        .post('/oauth/introspect')
+        .auth(client.clientId, client.clientSecret)
+        .type('form')
+        .send({ token });
+      expect(active.body).toMatchObject({
+        active: true,
+        client_id: client.clientId,
+        scope: 'inventory:read',
+      });
+      const revoked = await t.http
+        .post('/oauth/revoke')
+        .auth(client.clientId, client.clientSecret)
+        .type('form')
+        .send({ token });
       expect(revoked.status).toBe(200);
       expect((await get(READ, bearer(token))).status).toBe(401);
-      const inactive = await t.http.post('/oauth/introspect').auth(client.clientId, client.clientSecret).type('form').send({ token });
+      const inactive = await t.http
+        .post('/oauth/introspect')
+        .auth(client.clientId, client.clientSecret)
+        .type('form')
+        .send({ token });
       expect(inactive.body).toEqual({ active: false });
     });
 
-    it('introspection of garbage or of another client\'s token is inactive; unauthenticated is 401', async () => {
+    it("introspection of garbage or of another client's token is inactive; unauthenticated is 401", async () => {
       const a = remember(await t.client(['inventory:read']));
       const b = remember(await t.client(['inventory:read']));
       const tokenB = await t.tokenFor(b);
-      const foreign = await t.http.post('/oauth/introspect').auth(a.clientId, a.clientSecret).type('form').send({ token: tokenB });
+      const foreign = await t.http
+        .post('/oauth/introspect')
+        .auth(a.clientId, a.clientSecret)
+        .type('form')
+        .send({ token: tokenB });
       expect(foreign.body).toEqual({ active: false });
-      const garbage = await t.http.post('/oauth/introspect').auth(a.clientId, a.clientSecret).type('form').send({ token: 'x.y.z' });
+      const garbage = await t.http
+        .post('/oauth/introspect')
+        .auth(a.clientId, a.clientSecret)
+        .type('form')
+        .send({ token: 'x.y.z' });
       expect(garbage.body).toEqual({ active: false });
       const anonymous = await t.http.post('/oauth/introspect').type('form').send({ token: tokenB });
       expect(anonymous.status).toBe(401);
@@ -215,14 +269,18 @@ describe('credential lifecycle (SPEC §3)', () => {
       const oldToken = await t.tokenFor(client);
       const { kid } = await keys.rotate();
       expect(kid).not.toBe(before);
-      const jwks = (await get('/.well-known/jwks.json', {})).body.keys.map((k: { kid: string }) => k.kid);
+      const jwks = (await get('/.well-known/jwks.json', {})).body.keys.map(
+        (k: { kid: string }) => k.kid,
+      );
       expect(jwks).toEqual(expect.arrayContaining([before, kid]));
       const newToken = await t.tokenFor(client);
-      expect(JSON.parse(Buffer.from(newToken.split('.')[0]!, 'base64url').toString()).kid).toBe(kid);
+      expect(JSON.parse(Buffer.from(newToken.split('.')[0], 'base64url').toString()).kid).toBe(kid);
       expect((await get(READ, bearer(oldToken))).status).toBe(200);
       clock.advance(300 + 30 + 30 + 1);
       await keys.refresh();
-      const after = (await get('/.well-known/jwks.json', {})).body.keys.map((k: { kid: string }) => k.kid);
+      const after = (await get('/.well-known/jwks.json', {})).body.keys.map(
+        (k: { kid: string }) => k.kid,
+      );
       expect(after).toEqual([kid]);
       const lateToken = await t.tokenFor(client);
       expect((await get(READ, bearer(lateToken))).status).toBe(200);
@@ -238,7 +296,14 @@ describe('credential lifecycle (SPEC §3)', () => {
     });
 
     it('creates a client whose secret is shown once and never listed', async () => {
-      const res = await t.http.post('/v1/admin/clients').set(await adm()).send({ name: 'sales-bot', scopes: ['leads:write'], policies: { orderLookup: 'verified' } });
+      const res = await t.http
+        .post('/v1/admin/clients')
+        .set(await adm())
+        .send({
+          name: 'sales-bot',
+          scopes: ['leads:write'],
+          policies: { orderLookup: 'verified' },
+        });
       expect(res.status).toBe(201);
       const created = remember(res.body as { clientId: string; clientSecret: string });
       const list = await get('/v1/admin/clients', await adm());
@@ -249,7 +314,10 @@ describe('credential lifecycle (SPEC §3)', () => {
     it('validates its input', async () => {
       const res = await get('/v1/admin/clients/not-a-client', await adm());
       expect(res.status).toBe(400);
-      const bad = await t.http.post('/v1/admin/clients').set(await adm()).send({ name: 'x', scopes: ['root'] });
+      const bad = await t.http
+        .post('/v1/admin/clients')
+        .set(await adm())
+        .send({ name: 'x', scopes: ['root'] });
       expect(bad.status).toBe(400);
       const missing = await get('/v1/admin/clients/cl_aaaaaaaaaaaaaaaa', await adm());
       expect(missing.status).toBe(404);
@@ -261,7 +329,12 @@ describe('credential lifecycle (SPEC §3)', () => {
     const cli = (dbFile: string, args: string[]) =>
       JSON.parse(
         execFileSync(process.execPath, ['dist/bin/gatehouse.js', ...args, '--json'], {
-          env: { PATH: process.env.PATH, DATABASE_URL: `file:${dbFile}`, GATEHOUSE_PEPPER: Buffer.alloc(32, 7).toString('base64'), GATEHOUSE_KEY_ENCRYPTION_KEY: Buffer.alloc(32, 9).toString('base64') },
+          env: {
+            PATH: process.env.PATH,
+            DATABASE_URL: `file:${dbFile}`,
+            GATEHOUSE_PEPPER: Buffer.alloc(32, 7).toString('base64'),
+            GATEHOUSE_KEY_ENCRYPTION_KEY: Buffer.alloc(32, 9).toString('base64'),
+          },
           encoding: 'utf8',
         }),
       );
@@ -272,25 +345,44 @@ describe('credential lifecycle (SPEC §3)', () => {
 
     it('creates, lists, rotates and revokes, printing one JSON object each time', async () => {
       const db = t.dbFile;
-      const created = remember(cli(db, ['clients', 'create', '--name', 'cli-bot', '--scopes', 'inventory:read,orders:read']));
-      expect(Object.keys(created)).toEqual(expect.arrayContaining(['clientId', 'clientSecret', 'scopes']));
+      const created = remember(
+        cli(db, [
+          'clients',
+          'create',
+          '--name',
+          'cli-bot',
+          '--scopes',
+          'inventory:read,orders:read',
+        ]),
+      );
+      expect(Object.keys(created)).toEqual(
+        expect.arrayContaining(['clientId', 'clientSecret', 'scopes']),
+      );
       expect((await tokenStatus(created)).status).toBe(200);
       const listed = cli(db, ['clients', 'list']);
       expect(JSON.stringify(listed)).toContain(created.clientId);
       expect(JSON.stringify(listed)).not.toContain(created.clientSecret);
-      const key = remember(cli(db, ['keys', 'create', created.clientId, '--scopes', 'inventory:read']));
+      const key = remember(
+        cli(db, ['keys', 'create', created.clientId, '--scopes', 'inventory:read']),
+      );
       expect((await get(READ, { 'x-api-key': key.apiKey })).status).toBe(200);
       remember(cli(db, ['keys', 'rotate', key.keyId, '--grace', '0']));
       expect((await get(READ, { 'x-api-key': key.apiKey })).status).toBe(401);
       const rotated = remember(cli(db, ['secrets', 'rotate', created.clientId, '--grace', '0']));
       expect((await tokenStatus(created)).status).toBe(401);
-      expect((await tokenStatus({ clientId: created.clientId, clientSecret: rotated.clientSecret })).status).toBe(200);
+      expect(
+        (await tokenStatus({ clientId: created.clientId, clientSecret: rotated.clientSecret }))
+          .status,
+      ).toBe(200);
       const signing = cli(db, ['signing-keys', 'rotate']);
       expect(signing.kid).toMatch(/^[A-Za-z0-9_-]{43}$/);
       expect(cli(db, ['signing-keys', 'list']).keys.length).toBeGreaterThanOrEqual(2);
       const disabled = cli(db, ['clients', 'disable', created.clientId]);
       expect(disabled.status).toBe('disabled');
-      expect((await tokenStatus({ clientId: created.clientId, clientSecret: rotated.clientSecret })).status).toBe(401);
+      expect(
+        (await tokenStatus({ clientId: created.clientId, clientSecret: rotated.clientSecret }))
+          .status,
+      ).toBe(401);
     });
 
     it('answers errors as JSON with a non-zero exit', () => {
@@ -311,10 +403,18 @@ describe('credential lifecycle (SPEC §3)', () => {
   it('never lets a secret it created reach a log line, a response or the database', () => {
     expect(secrets.length).toBeGreaterThan(10);
     const db = new Database(t.dbFile, { readonly: true });
-    const tables = db.prepare("SELECT name FROM sqlite_master WHERE type = 'table'").all() as { name: string }[];
-    const dump = tables.map(({ name }) => JSON.stringify(db.prepare(`SELECT * FROM "${name}"`).all())).join('\n');
+    const tables = db.prepare("SELECT name FROM sqlite_master WHERE type = 'table'").all() as {
+      name: string;
+    }[];
+    const dump = tables
+      .map(({ name }) => JSON.stringify(db.prepare(`SELECT * FROM "${name}"`).all()))
+      .join('\n');
     db.close();
-    const haystacks = { logs: logger.lines.join('\n'), responses: responses.join('\n'), database: dump };
+    const haystacks = {
+      logs: logger.lines.join('\n'),
+      responses: responses.join('\n'),
+      database: dump,
+    };
     for (const secret of secrets) {
       const tail = secret.slice(-20);
       for (const [where, text] of Object.entries(haystacks)) {

@@ -1,9 +1,22 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { startTestApp, type TestApp } from '../utils/test-app.js';
 
-const PROBLEM_KEYS = ['type', 'title', 'status', 'detail', 'instance', 'code', 'retryable', 'agentHint'];
+const PROBLEM_KEYS = [
+  'type',
+  'title',
+  'status',
+  'detail',
+  'instance',
+  'code',
+  'retryable',
+  'agentHint',
+];
 
-function expectProblem(res: { status: number; headers: Record<string, string>; body: Record<string, unknown> }, status: number, code: string): void {
+function expectProblem(
+  res: { status: number; headers: Record<string, string>; body: Record<string, unknown> },
+  status: number,
+  code: string,
+): void {
   expect(res.status).toBe(status);
   expect(res.headers['content-type']).toContain('application/problem+json');
   for (const key of PROBLEM_KEYS) expect(res.body).toHaveProperty(key);
@@ -33,7 +46,11 @@ describe('errors are RFC 9457 problems (SPEC §4)', () => {
       .send(typeof body === 'string' ? body : JSON.stringify(body));
 
   it('unknown route -> 404 route_not_found', async () => {
-    expectProblem(await t.http.get('/v1/payments').auth(token, { type: 'bearer' }), 404, 'route_not_found');
+    expectProblem(
+      await t.http.get('/v1/payments').auth(token, { type: 'bearer' }),
+      404,
+      'route_not_found',
+    );
   });
 
   it('wrong method on a real route -> 405 with Allow', async () => {
@@ -51,7 +68,11 @@ describe('errors are RFC 9457 problems (SPEC §4)', () => {
   });
 
   it('body over 64 KiB -> 413', async () => {
-    expectProblem(await post({ ...lead, company: 'x'.repeat(70 * 1024) }), 413, 'payload_too_large');
+    expectProblem(
+      await post({ ...lead, company: 'x'.repeat(70 * 1024) }),
+      413,
+      'payload_too_large',
+    );
   });
 
   it('unknown field -> 400 validation_failed naming the field', async () => {

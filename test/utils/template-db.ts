@@ -1,6 +1,14 @@
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync } from 'node:fs';
+import {
+  copyFileSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  renameSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -58,7 +66,9 @@ export function templateDb(): Promise<string> {
     const work = mkdtempSync(path.join(dir, 'build-'));
     const staging = path.join(work, 'template.db');
     migrateSqlite(staging);
-    const prisma = new PrismaClient({ adapter: new SerializedSqliteAdapterFactory(`file:${staging}`) });
+    const prisma = new PrismaClient({
+      adapter: new SerializedSqliteAdapterFactory(`file:${staging}`),
+    });
     await seedDemoData(prisma);
     await prisma.$executeRawUnsafe('PRAGMA wal_checkpoint(TRUNCATE)');
     await prisma.$disconnect();
