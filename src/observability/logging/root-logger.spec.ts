@@ -1,0 +1,118 @@
+import { Writable } from 'node:stream';
+import { describe, expect, it } from '@jest/globals';
+import { newRequestContext, requestContext } from '../../common/http/request-context.js';
+import { createNestLogger } from './nest-logger.js';
+import { bindRequestId, createRootLogger, REDACTED } from './root-logger.js';
+
+function memoryLogger(level = 'info', logRedactPaths: string[] = []) {
+  const lines: Record<string, unknown>[] = [];
+  const sink = new Writable({
+    write(chunk: Buffer, _encoding, done) {
+      for (const line of chunk.toString('utf8').split('\n').filter(Boolean)) {
+        lines.push(JSON.parse(line) as Record<string, unknown>);
+      }
+      done();
+    },
+  });
+  return { root: createRootLogger({ logLevel: level, logRedactPaths }, sink), lines };
+}
+
+const flush = () => new Promise((resolve) => setImmediate(resolve));
+
+describe(createRootLogger.name, () => {
+  it('writes one JSON object per line with an ISO time and a level label', async () => {
+    const { root, lines } = memoryLogger();
+    root.info({ tool: 'check_inventory' }, 'request completed');
+    await flush();
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toMatchObject({
+      level: 'info',
+      service: 'gatehouse',
+      tool: 'check_inventory',
+      msg: 'request completed',
+    });
+    expect(lines[0]?.time).toMatch(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/);
+  });
+
+  it('honours the configured level', async () => {
+    const { root, lines } = memoryLogger('warn');
+    root.info('hidden');
+    root.warn('shown');
+    await flush();
+    expect(lines.map((l) => l.msg)).toEqual(['shown']);
+  });
+
+  it('redacts credentials wherever a request or body carries them', async () => {
+    const { root, lines } = memoryLogger();
+    const secrets = {
+      bearer: 'Bearer eyJhbGciOiJFUzI1NiJ9.payload.signature',
+      apiKey: 'gh_key1_s3cr3tvalue',
+      cookie: 'session=abc123',
+      clientSecret: 'ghs_client_secret_value',
+      accessToken: 'eyJ.access.token',
+      password: 'hunter2',
+    };
+    root.info({
+      req: {
+        headers: {
+          authorization: secrets.bearer,
+          'x-api-key': secrets.apiKey,
+          cookie: secrets.cookie,
+          'user-agent': 'agent/1.0',
+        },
+        body: { client_secret: secrets.clientSecret, grant_type: 'client_credentials' },
+      },
+      res: { headers: { 'set-cookie': secrets.cookie } },
+      authorization: secrets.bearer,
+      response: { access_token: secrets.accessToken, token_type: 'Bearer' },
+      user: { password: secrets.password },
+    });
+    await flush();
+    const text = JSON.stringify(lines);
+    for (const value of Object.values(secrets)) expect(text).not.toContain(value);
+    expect(lines[0]).toMatchObject({
+      req: {
+        headers: { authorization: REDACTED, 'x-api-key': REDACTED, 'user-agent': 'agent/1.0' },
+        body: { client_secret: REDACTED, grant_type: 'client_credentials' },
+      },
+      response: { access_token: REDACTED, token_type: 'Bearer' },
+    });
+  });
+
+  it('redacts the extra paths from LOG_REDACT_PATHS', async () => {
+    const { root, lines } = memoryLogger('info', ['lead.phone']);
+    root.info({ lead: { phone: '+84901234567', channel: 'zalo' } });
+    await flush();
+    expect(lines[0]).toMatchObject({ lead: { phone: REDACTED, channel: 'zalo' } });
+  });
+
+  it('names the request a line was logged for', async () => {
+    const { root, lines } = memoryLogger();
+    const ctx = newRequestContext();
+    bindRequestId(ctx, 'req-12345678');
+    requestContext.run(ctx, () => root.warn('inside'));
+    root.warn('outside');
+    await flush();
+    expect(lines[0]).toMatchObject({ msg: 'inside', reqId: 'req-12345678' });
+    expect(lines[1]).not.toHaveProperty('reqId');
+  });
+});
+
+describe(createNestLogger.name, () => {
+  it("maps Nest's logger calls onto pino with the context", async () => {
+    const { root, lines } = memoryLogger('debug');
+    const logger = createNestLogger(root);
+    logger.log('listening', 'Gatehouse');
+    logger.warn({ reqId: 'r-1', status: 503 }, 'request completed', 'HTTP');
+    logger.error('boom', 'Error: boom\n    at x (y.js:1:1)', 'ProblemFilter');
+    logger.debug?.('details', 'Outbox');
+    await flush();
+    expect(lines.map(({ level, context, msg }) => ({ level, context, msg }))).toEqual([
+      { level: 'info', context: 'Gatehouse', msg: 'listening' },
+      { level: 'warn', context: 'HTTP', msg: 'request completed' },
+      { level: 'error', context: 'ProblemFilter', msg: 'boom' },
+      { level: 'debug', context: 'Outbox', msg: 'details' },
+    ]);
+    expect(lines[1]).toMatchObject({ reqId: 'r-1', status: 503 });
+  });
+});
