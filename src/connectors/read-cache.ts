@@ -10,7 +10,10 @@ export function cachedReads<T extends object>(impl: T, ttlMs: number, maxEntries
   return new Proxy(impl, {
     get(target, property, receiver) {
       const value: unknown = Reflect.get(target, property, receiver);
-      if (typeof value !== 'function' || property === 'constructor') return value;
+      // Readiness probes must reach the core system every time.
+      if (typeof value !== 'function' || property === 'constructor' || property === 'ping') {
+        return value;
+      }
       const method = value as (...a: unknown[]) => unknown;
       return (...args: unknown[]): unknown => {
         const key = `${String(property)}:${JSON.stringify(args)}`;

@@ -54,7 +54,7 @@ export async function startTestApp(options: StartOptions = {}): Promise<TestApp>
   };
   const { app } = await createApp({
     env,
-    logger: false,
+    logger: options.logger ?? false,
     ...(options.clock ? { clock: options.clock } : {}),
   });
   await app.getHttpAdapter().getInstance().ready();
