@@ -95,6 +95,10 @@ export class TokenService {
       );
     }
     const claims = toClaims(payload);
+    // jose checks exp and nbf; a token claiming to be issued in the future is forged or from a skewed clock.
+    if (claims.iat * 1000 > nowMs + this.config.token.clockToleranceSeconds * 1000) {
+      throw invalidToken('The access token was issued in the future.');
+    }
     if (this.verified.size >= CACHE_LIMIT) {
       const oldest = this.verified.keys().next().value;
       if (oldest !== undefined) this.verified.delete(oldest);

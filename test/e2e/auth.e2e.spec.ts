@@ -333,6 +333,10 @@ describe('OAuth token endpoint and access-token verification', () => {
         const now = Math.floor(Date.now() / 1000);
         await expectRefused(await sign(claims({ nbf: now + 600, exp: now + 900 })));
       });
+      it('issued in the future (iat skew)', async () => {
+        const now = Math.floor(Date.now() / 1000);
+        await expectRefused(await sign(claims({ iat: now + 600, nbf: now - 10, exp: now + 900 })));
+      });
       it('missing jti', async () => expectRefused(await sign(claims({ jti: undefined }))));
       it('sub different from client_id', async () =>
         expectRefused(await sign(claims({ sub: 'cl_other' }))));
