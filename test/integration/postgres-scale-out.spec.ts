@@ -1,20 +1,21 @@
 import { execFileSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { afterAll, beforeAll, expect, it } from '@jest/globals';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import pg from 'pg';
 import request from 'supertest';
 import { createApp } from '../../src/app.factory.js';
 import { ClientsService, type CreatedClient } from '../../src/clients/clients.service.js';
 import { OutboxWorker } from '../../src/outbox/outbox.worker.js';
-import { startPostgres, type PostgresServer } from '../utils/postgres-server.js';
+import { postgresBinDir, startPostgres, type PostgresServer } from '../utils/postgres-server.js';
+import { describeWithServer } from '../utils/native-servers.js';
 import { TEST_SECRETS_ENV } from '../utils/template-db.js';
 
 /**
  * The scale-out topology on a real PostgreSQL: two Gatehouse instances share
  * one database (tokens, idempotency, outbox and one audit chain).
  */
-describe('two instances on PostgreSQL', () => {
+describeWithServer(postgresBinDir() !== null, 'postgresql')('two instances on PostgreSQL', () => {
   let server: PostgresServer;
   let url: string;
   let a: NestFastifyApplication;

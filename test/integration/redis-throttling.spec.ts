@@ -1,11 +1,12 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { afterAll, beforeAll, expect, it } from '@jest/globals';
 import type { Response } from 'supertest';
 import type { Scope } from '../../src/auth/scopes.js';
 import type { ClientLimits } from '../../src/clients/client-policies.js';
 import { ApiKeysService } from '../../src/clients/api-keys.service.js';
 import { ThrottlingService } from '../../src/throttling/throttling.service.js';
-import { startRedis, type RedisServer } from '../utils/redis-server.js';
+import { redisInstalled, startRedis, type RedisServer } from '../utils/redis-server.js';
+import { describeWithServer } from '../utils/native-servers.js';
 import { startTestApp, type TestApp } from '../utils/test-app.js';
 
 const STOCK = '/v1/inventory/BAN-GO-SOI-120';
@@ -18,7 +19,7 @@ const STOCK = '/v1/inventory/BAN-GO-SOI-120';
  * hashed API key — so both instances resolve the same client, which is all the
  * shared counters are keyed on.
  */
-describe('rate limits shared through Redis', () => {
+describeWithServer(redisInstalled(), 'redis-server')('rate limits shared through Redis', () => {
   let redis: RedisServer;
   let a: TestApp;
   let b: TestApp;
