@@ -15,6 +15,11 @@ import {
   LEAD_CHANNELS,
   type LeadChannel,
 } from '../../leads/dto/create-lead.dto.js';
+import {
+  CONVERSATION_ID_PATTERN,
+  NOT_BLANK,
+  trim,
+} from '../../../common/validation/identifiers.js';
 
 export const HANDOFF_REASONS = [
   'customer_request',
@@ -27,12 +32,6 @@ export type HandoffReason = (typeof HANDOFF_REASONS)[number];
 
 export const HANDOFF_URGENCIES = ['low', 'normal', 'high'] as const;
 export type HandoffUrgency = (typeof HANDOFF_URGENCIES)[number];
-
-const CONVERSATION_ID_PATTERN = /^[A-Za-z0-9._:-]+$/;
-const NOT_BLANK = /\S/;
-
-const trim = ({ value }: { value: unknown }): unknown =>
-  typeof value === 'string' ? value.trim() : value;
 
 export class CustomerContactDto {
   @ApiPropertyOptional({

@@ -1,8 +1,9 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsOptional, IsString, Matches, MaxLength } from 'class-validator';
+import { caseInsensitive, SKU_PATTERN as SKU } from '../../../common/validation/identifiers.js';
 
 /** SKUs are upper case; lower-case input is accepted and upper-cased by the service. */
-export const SKU_PATTERN = /^[A-Z0-9][A-Z0-9-]{2,39}$/i;
+export const SKU_PATTERN = caseInsensitive(SKU);
 export const WAREHOUSE_CODE_PATTERN = /^[A-Z]{2,3}-\d{2}$/i;
 
 export class CheckInventoryParams {

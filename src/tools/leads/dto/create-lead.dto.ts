@@ -18,6 +18,12 @@ import {
   type ValidationOptions,
 } from 'class-validator';
 import { normalizePhone } from '../../../common/contact/normalize-contact.js';
+import {
+  CONVERSATION_ID_PATTERN,
+  NOT_BLANK,
+  SKU_PATTERN,
+  trim,
+} from '../../../common/validation/identifiers.js';
 
 export const LEAD_CHANNELS = [
   'web',
@@ -32,13 +38,6 @@ export type LeadChannel = (typeof LEAD_CHANNELS)[number];
 
 export const LEAD_REGIONS = ['north', 'central', 'south'] as const;
 export type LeadRegion = (typeof LEAD_REGIONS)[number];
-
-const SKU_PATTERN = /^[A-Z0-9][A-Z0-9-]{2,39}$/;
-const CONVERSATION_ID_PATTERN = /^[A-Za-z0-9._:-]+$/;
-const NOT_BLANK = /\S/;
-
-const trim = ({ value }: { value: unknown }): unknown =>
-  typeof value === 'string' ? value.trim() : value;
 
 export const MAX_EMAIL_LENGTH = 254;
 export const MAX_PHONE_LENGTH = 32;

@@ -1,9 +1,14 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
 import { IsEmail, IsOptional, IsString, Matches, MaxLength } from 'class-validator';
+import {
+  caseInsensitive,
+  ORDER_NUMBER_PATTERN as ORDER_NUMBER,
+  trim,
+} from '../../../common/validation/identifiers.js';
 
 /** Order numbers are upper case; lower-case input is accepted and upper-cased by the service. */
-export const ORDER_NUMBER_PATTERN = /^SO-\d{4}-\d{6}$/i;
+export const ORDER_NUMBER_PATTERN = caseInsensitive(ORDER_NUMBER);
 
 export class OrderParams {
   @ApiProperty({
@@ -18,9 +23,6 @@ export class OrderParams {
   @Matches(ORDER_NUMBER_PATTERN, { message: 'orderNumber must look like "SO-2026-000123"' })
   orderNumber!: string;
 }
-
-const trim = ({ value }: { value: unknown }): unknown =>
-  typeof value === 'string' ? value.trim() : value;
 
 /** Contact details that prove the caller speaks for the order's customer. */
 export class CustomerProofQuery {

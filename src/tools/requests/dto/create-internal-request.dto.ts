@@ -10,6 +10,12 @@ import {
   MinLength,
   ValidateNested,
 } from 'class-validator';
+import {
+  CONVERSATION_ID_PATTERN,
+  NOT_BLANK,
+  ORDER_NUMBER_PATTERN,
+  SKU_PATTERN,
+} from '../../../common/validation/identifiers.js';
 
 export const INTERNAL_REQUEST_TYPES = [
   'it_support',
@@ -22,11 +28,6 @@ export type InternalRequestType = (typeof INTERNAL_REQUEST_TYPES)[number];
 
 export const INTERNAL_REQUEST_PRIORITIES = ['low', 'normal', 'high', 'urgent'] as const;
 export type InternalRequestPriority = (typeof INTERNAL_REQUEST_PRIORITIES)[number];
-
-export const ORDER_NUMBER_PATTERN = /^SO-\d{4}-\d{6}$/;
-export const SKU_PATTERN = /^[A-Z0-9][A-Z0-9-]{2,39}$/;
-export const CONVERSATION_ID_PATTERN = /^[A-Za-z0-9._:-]+$/;
-const NOT_BLANK = /\S/;
 
 export class RequesterDto {
   @ApiPropertyOptional({

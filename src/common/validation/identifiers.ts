@@ -1,0 +1,19 @@
+/**
+ * Identifier formats and input helpers shared by every tool DTO, declared once.
+ * Write tools take identifiers exactly as shown; read tools also accept lower
+ * case (see `caseInsensitive`) and the service upper-cases them.
+ */
+export const SKU_PATTERN = /^[A-Z0-9][A-Z0-9-]{2,39}$/;
+export const ORDER_NUMBER_PATTERN = /^SO-\d{4}-\d{6}$/;
+export const CONVERSATION_ID_PATTERN = /^[A-Za-z0-9._:-]+$/;
+/** At least one non-space character. */
+export const NOT_BLANK = /\S/;
+
+/** The same format, case-insensitive; `.source` (what OpenAPI shows) is unchanged. */
+export function caseInsensitive(pattern: RegExp): RegExp {
+  return new RegExp(pattern.source, 'i');
+}
+
+/** class-transformer `@Transform` that trims strings and leaves other values alone. */
+export const trim = ({ value }: { value: unknown }): unknown =>
+  typeof value === 'string' ? value.trim() : value;
