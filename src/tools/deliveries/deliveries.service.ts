@@ -5,7 +5,7 @@ import { GatehouseError } from '../../common/errors/gatehouse.error.js';
 import type { CustomerProof } from '../../common/privacy/customer-match.js';
 import { DeliveriesPort, type DeliveryRecord } from '../../connectors/ports/deliveries.port.js';
 import { OrdersPort } from '../../connectors/ports/orders.port.js';
-import { authorizeOrderAccess } from '../orders/order-access.policy.js';
+import { findAuthorizedOrder } from '../orders/order-access.policy.js';
 import { decodeCursor, encodeCursor, invalidCursor } from './delivery-cursor.js';
 import type {
   DeliveryDto,
@@ -34,13 +34,7 @@ export class DeliveriesService {
     proof: CustomerProof,
     policies: ClientPolicies,
   ): Promise<DeliveryScheduleDto> {
-    const orderNumber = rawOrderNumber.toUpperCase();
-    const order = authorizeOrderAccess(
-      orderNumber,
-      await this.orders.getOrder(orderNumber),
-      policies,
-      proof,
-    );
+    const order = await findAuthorizedOrder(this.orders, rawOrderNumber, policies, proof);
     const deliveries = await this.deliveries.forOrder(order.orderNumber);
     return { orderNumber: order.orderNumber, deliveries: deliveries.map(toDelivery) };
   }

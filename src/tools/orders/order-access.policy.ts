@@ -1,5 +1,6 @@
 import type { ClientPolicies } from '../../clients/client-policies.js';
 import { GatehouseError } from '../../common/errors/gatehouse.error.js';
+import type { OrderRecord, OrdersPort } from '../../connectors/ports/orders.port.js';
 import {
   hasProof,
   matchesCustomer,
@@ -32,4 +33,15 @@ export function authorizeOrderAccess<T extends { customer: CustomerContact }>(
   if (policies.orderLookup === 'verified' && !hasProof(proof)) throw orderNotFound(orderNumber);
   if (!matchesCustomer(order.customer, proof)) throw orderNotFound(orderNumber);
   return order;
+}
+
+/** An order for a customer-facing tool: the number normalised, fetched, then the access rule. */
+export async function findAuthorizedOrder(
+  orders: OrdersPort,
+  rawOrderNumber: string,
+  policies: Pick<ClientPolicies, 'orderLookup'>,
+  proof: CustomerProof,
+): Promise<OrderRecord> {
+  const orderNumber = rawOrderNumber.toUpperCase();
+  return authorizeOrderAccess(orderNumber, await orders.getOrder(orderNumber), policies, proof);
 }

@@ -5,7 +5,7 @@ import { maskEmail, maskName, maskPhone } from '../../common/privacy/mask.js';
 import { DeliveriesPort, type DeliveryRecord } from '../../connectors/ports/deliveries.port.js';
 import { OrdersPort } from '../../connectors/ports/orders.port.js';
 import type { OrderStatusDto, ShipmentSummaryDto } from './dto/order-status.dto.js';
-import { authorizeOrderAccess } from './order-access.policy.js';
+import { findAuthorizedOrder } from './order-access.policy.js';
 
 @Injectable()
 export class OrdersService {
@@ -19,13 +19,7 @@ export class OrdersService {
     proof: CustomerProof,
     policies: ClientPolicies,
   ): Promise<OrderStatusDto> {
-    const orderNumber = rawOrderNumber.toUpperCase();
-    const order = authorizeOrderAccess(
-      orderNumber,
-      await this.orders.getOrder(orderNumber),
-      policies,
-      proof,
-    );
+    const order = await findAuthorizedOrder(this.orders, rawOrderNumber, policies, proof);
     const deliveries = await this.deliveries.forOrder(order.orderNumber);
     return {
       orderNumber: order.orderNumber,
