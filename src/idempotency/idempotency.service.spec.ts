@@ -2,7 +2,6 @@ import { rmSync } from 'node:fs';
 import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
 
 import { copyTemplateDb } from '../../test/utils/template-db.js';
-import { Clock } from '../common/clock.js';
 import { GatehouseError } from '../common/errors/gatehouse.error.js';
 import { loadConfig } from '../config/app-config.js';
 import { createPrismaClient, type PrismaService } from '../database/prisma.service.js';
@@ -13,26 +12,7 @@ import {
   type Transaction,
 } from './idempotency.service.js';
 import { requestFingerprint } from './request-fingerprint.js';
-
-class TestClock extends Clock {
-  constructor(private time: number) {
-    super();
-  }
-
-  now(): Date {
-    return new Date(this.time);
-  }
-
-  advance(ms: number): void {
-    this.time += ms;
-  }
-}
-
-function deferred(): { promise: Promise<void>; resolve: () => void } {
-  let resolve!: () => void;
-  const promise = new Promise<void>((r) => (resolve = r));
-  return { promise, resolve };
-}
+import { deferred, TestClock } from '../../test/utils/test-clock.js';
 
 async function codeOf(promise: Promise<unknown>): Promise<string> {
   try {
@@ -213,7 +193,7 @@ describe(IdempotencyService.name, () => {
     await expect(codeOf(service.execute(request({ a: 1 }), write))).resolves.toBe(
       'idempotency_key_in_flight',
     );
-    clock.advance(ABANDONED_AFTER_MS);
+    clock.advanceMs(ABANDONED_AFTER_MS);
     await expect(service.execute(request({ a: 1 }), write)).resolves.toMatchObject({
       replayed: false,
     });
@@ -224,7 +204,7 @@ describe(IdempotencyService.name, () => {
     const gate = deferred();
     const slow = service.execute(request({ a: 1 }), write, () => gate.promise);
     await new Promise((r) => setTimeout(r, 20));
-    clock.advance(ABANDONED_AFTER_MS + 1);
+    clock.advanceMs(ABANDONED_AFTER_MS + 1);
     await expect(service.execute(request({ a: 1 }), write)).resolves.toMatchObject({
       replayed: false,
     });
@@ -238,7 +218,7 @@ describe(IdempotencyService.name, () => {
 
   it('ignores and overwrites an expired record', async () => {
     await service.execute(request({ a: 1 }), write);
-    clock.advance(24 * 3_600_000);
+    clock.advanceMs(24 * 3_600_000);
     const reused = await service.execute(request({ a: 2 }), write);
     expect(reused).toMatchObject({ replayed: false, body: { name: 'thing-2' } });
     expect(await things()).toBe(2);
@@ -259,9 +239,9 @@ describe(IdempotencyService.name, () => {
 
   it('purges expired records', async () => {
     await service.execute(request({ a: 1 }, 'key-0001'), write);
-    clock.advance(12 * 3_600_000);
+    clock.advanceMs(12 * 3_600_000);
     await service.execute(request({ a: 1 }, 'key-0002'), write);
-    clock.advance(12 * 3_600_000);
+    clock.advanceMs(12 * 3_600_000);
     await expect(service.purgeExpired()).resolves.toBe(1);
     expect(await prisma.idempotencyRecord.count()).toBe(1);
   });

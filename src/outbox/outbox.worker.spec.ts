@@ -4,7 +4,6 @@ import { afterEach, beforeAll, beforeEach, describe, expect, it } from '@jest/gl
 
 import { copyTemplateDb } from '../../test/utils/template-db.js';
 import type { Principal } from '../auth/principal.js';
-import { Clock } from '../common/clock.js';
 import { loadConfig, type AppConfig } from '../config/app-config.js';
 import { EmbeddedNotificationsAdapter } from '../connectors/embedded/embedded-notifications.adapter.js';
 import { EmbeddedTicketsAdapter } from '../connectors/embedded/embedded-tickets.adapter.js';
@@ -17,26 +16,7 @@ import { InternalRequestsService } from '../tools/requests/requests.service.js';
 import { OutboxService } from './outbox.service.js';
 import type { OutboxHandler, OutboxTopic } from './outbox.types.js';
 import { OUTBOX_LOCK_MS, OutboxWorker } from './outbox.worker.js';
-
-class TestClock extends Clock {
-  constructor(private time: number) {
-    super();
-  }
-
-  now(): Date {
-    return new Date(this.time);
-  }
-
-  advance(ms: number): void {
-    this.time += ms;
-  }
-}
-
-function deferred(): { promise: Promise<void>; resolve: () => void } {
-  let resolve!: () => void;
-  const promise = new Promise<void>((r) => (resolve = r));
-  return { promise, resolve };
-}
+import { deferred, TestClock } from '../../test/utils/test-clock.js';
 
 const PRINCIPAL: Principal = {
   clientId: 'cl_outbox',
@@ -175,7 +155,7 @@ describe(OutboxWorker.name, () => {
 
     const survivor = worker();
     await expect(survivor.drain()).resolves.toBe(0);
-    clock.advance(OUTBOX_LOCK_MS + 1);
+    clock.advanceMs(OUTBOX_LOCK_MS + 1);
     await expect(survivor.drain()).resolves.toBe(1);
 
     const row = await message(stuck.id);
@@ -212,7 +192,7 @@ describe(OutboxWorker.name, () => {
     expect(delay).toBeLessThanOrEqual(2_000);
 
     await expect(w.drain()).resolves.toBe(0);
-    clock.advance(delay);
+    clock.advanceMs(delay);
     await w.drain();
     row = await message(id);
     expect(row).toMatchObject({ status: 'pending', attempts: 2 });
@@ -220,7 +200,7 @@ describe(OutboxWorker.name, () => {
     expect(delay).toBeGreaterThanOrEqual(2_000);
     expect(delay).toBeLessThanOrEqual(4_000);
 
-    clock.advance(delay);
+    clock.advanceMs(delay);
     await w.drain();
     row = await message(id);
     expect(row).toMatchObject({ status: 'delivered', attempts: 3, lastError: null });
@@ -236,7 +216,7 @@ describe(OutboxWorker.name, () => {
     const w = worker();
     for (let i = 0; i < 3; i++) {
       await w.drain();
-      clock.advance(60 * 60_000);
+      clock.advanceMs(60 * 60_000);
     }
     const row = await message(id);
     expect(row).toMatchObject({ status: 'dead', attempts: 3, lockedBy: null });

@@ -7,7 +7,8 @@ import type { Scope } from '../../src/auth/scopes.js';
 import type { ClientLimits, ClientPolicies } from '../../src/clients/client-policies.js';
 import { ClientsService, type CreatedClient } from '../../src/clients/clients.service.js';
 import type { LoggerService } from '@nestjs/common';
-import { Clock } from '../../src/common/clock.js';
+import type { Clock } from '../../src/common/clock.js';
+export { TestClock } from './test-clock.js';
 import { PrismaService } from '../../src/database/prisma.service.js';
 import { copyTemplateDb, TEST_SECRETS_ENV } from './template-db.js';
 
@@ -85,24 +86,6 @@ export async function startTestApp(options: StartOptions = {}): Promise<TestApp>
       rmSync(dir, { recursive: true, force: true });
     },
   };
-}
-
-/** A clock tests move by hand: rotation and expiry timelines without sleeping. */
-export class TestClock extends Clock {
-  private current: number;
-
-  constructor(start = Date.now()) {
-    super();
-    this.current = start;
-  }
-
-  now(): Date {
-    return new Date(this.current);
-  }
-
-  advance(seconds: number): void {
-    this.current += seconds * 1000;
-  }
 }
 
 /** Collects every line Nest would log, for the secret-leak checks. */
