@@ -1,5 +1,6 @@
 import { Body, Controller, Get, HttpCode, Param, Patch, Post } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
+import { RevocationService } from '../auth/revocation.service.js';
 import { Scope } from '../auth/scopes.js';
 import { ApiKeysService } from '../clients/api-keys.service.js';
 import { ClientsService } from '../clients/clients.service.js';
@@ -34,6 +35,7 @@ export class AdminController {
     private readonly clients: ClientsService,
     private readonly apiKeys: ApiKeysService,
     private readonly events: SecurityEventsService,
+    private readonly revocation: RevocationService,
   ) {}
 
   @Get('clients')
@@ -114,6 +116,7 @@ export class AdminController {
       clientId,
       body.graceSeconds ?? DEFAULT_GRACE_SECONDS,
     );
+    this.revocation.forgetSecrets();
     await this.events.record('secret.rotated', { clientId, credentialId: rotated.secretId });
     return rotated;
   }
@@ -126,6 +129,7 @@ export class AdminController {
   })
   async revokeSecret(@Param() { clientId, secretId }: SecretParams) {
     const revoked = await this.clients.revokeSecret(clientId, secretId);
+    this.revocation.forgetSecrets();
     await this.events.record('secret.revoked', { clientId, credentialId: secretId });
     return revoked;
   }

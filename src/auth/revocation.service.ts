@@ -48,9 +48,13 @@ export class RevocationService {
     this.revokedJti.set(jti, { value: true, at: Date.now() });
   }
 
-  /** Forgets cached answers in this process (other instances catch up within the TTL). */
-  forgetSecret(secretId: string): void {
-    this.usableSecret.delete(secretId);
+  /**
+   * Forgets every cached secret status in this process, after a secret was
+   * revoked or rotated here: that instance then enforces it at once (others
+   * within the TTL).
+   */
+  forgetSecrets(): void {
+    this.usableSecret.clear();
   }
 
   private async cached(

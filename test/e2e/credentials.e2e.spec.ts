@@ -425,3 +425,35 @@ describe('credential lifecycle (SPEC §3)', () => {
     }
   });
 });
+
+describe('revocation in the instance that handled it, with the default status cache (2 s)', () => {
+  let t: TestApp;
+  beforeAll(async () => {
+    t = await startTestApp();
+  });
+  afterAll(async () => t.close());
+
+  it('ends tokens of a revoked or rotated-out secret on the next request', async () => {
+    const admin = await t.token(['clients:admin']);
+    for (const action of ['revoke', 'rotate'] as const) {
+      const client = await t.client(['inventory:read']);
+      const token = await t.tokenFor(client);
+      expect((await t.http.get(READ).auth(token, { type: 'bearer' })).status).toBe(200);
+      const detail = await t.http
+        .get(`/v1/admin/clients/${client.clientId}`)
+        .auth(admin, { type: 'bearer' });
+      const secretId = detail.body.secrets[0].secretId as string;
+      const res =
+        action === 'revoke'
+          ? await t.http
+              .post(`/v1/admin/clients/${client.clientId}/secrets/${secretId}/revoke`)
+              .auth(admin, { type: 'bearer' })
+          : await t.http
+              .post(`/v1/admin/clients/${client.clientId}/secrets/rotate`)
+              .auth(admin, { type: 'bearer' })
+              .send({ graceSeconds: 0 });
+      expect(res.status).toBeLessThan(300);
+      expect((await t.http.get(READ).auth(token, { type: 'bearer' })).status).toBe(401);
+    }
+  });
+});
