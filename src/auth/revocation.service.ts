@@ -2,11 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
 import { Clock } from '../common/clock.js';
 import { PrismaService } from '../database/prisma.service.js';
-
-interface Entry {
-  value: boolean;
-  at: number;
-}
+import { StatusCache } from '../common/status-cache.js';
 
 /**
  * Whether an issued token is still good beyond its signature: its jti not
@@ -15,24 +11,27 @@ interface Entry {
  */
 @Injectable()
 export class RevocationService {
-  private readonly revokedJti = new Map<string, Entry>();
-  private readonly usableSecret = new Map<string, Entry>();
+  private readonly revokedJti: StatusCache<boolean>;
+  private readonly usableSecret: StatusCache<boolean>;
 
   constructor(
     private readonly prisma: PrismaService,
     private readonly clock: Clock,
-    @Inject(APP_CONFIG) private readonly config: AppConfig,
-  ) {}
+    @Inject(APP_CONFIG) config: AppConfig,
+  ) {
+    this.revokedJti = new StatusCache(config.clientCacheTtlMs, 50_000);
+    this.usableSecret = new StatusCache(config.clientCacheTtlMs, 50_000);
+  }
 
   async isTokenRevoked(jti: string): Promise<boolean> {
-    return this.cached(this.revokedJti, jti, async () => {
+    return this.revokedJti.get(jti, async () => {
       const row = await this.prisma.revokedToken.findUnique({ where: { jti } });
       return row !== null;
     });
   }
 
   async isSecretUsable(secretId: string): Promise<boolean> {
-    return this.cached(this.usableSecret, secretId, async () => {
+    return this.usableSecret.get(secretId, async () => {
       const row = await this.prisma.clientSecret.findUnique({ where: { id: secretId } });
       const now = this.clock.now();
       return row !== null && !row.revokedAt && (!row.expiresAt || row.expiresAt > now);
@@ -45,7 +44,7 @@ export class RevocationService {
       create: { jti, clientId, expiresAt },
       update: {},
     });
-    this.revokedJti.set(jti, { value: true, at: Date.now() });
+    this.revokedJti.set(jti, true);
   }
 
   /**
@@ -55,19 +54,5 @@ export class RevocationService {
    */
   forgetSecrets(): void {
     this.usableSecret.clear();
-  }
-
-  private async cached(
-    map: Map<string, Entry>,
-    key: string,
-    load: () => Promise<boolean>,
-  ): Promise<boolean> {
-    const now = Date.now();
-    const hit = map.get(key);
-    if (hit && now - hit.at < this.config.clientCacheTtlMs) return hit.value;
-    const value = await load();
-    if (map.size > 50_000) map.clear();
-    map.set(key, { value, at: now });
-    return value;
   }
 }

@@ -4,6 +4,7 @@ import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
 import { Clock } from '../common/clock.js';
 import { parseScopes, type Scope } from '../auth/scopes.js';
 import { GatehouseError } from '../common/errors/gatehouse.error.js';
+import { StatusCache } from '../common/status-cache.js';
 import { CredentialHasher, randomId, randomToken } from './credential-hasher.js';
 import {
   parseLimits,
@@ -42,21 +43,18 @@ export interface CreateClientInput {
   limits?: ClientLimits;
 }
 
-interface CacheEntry {
-  client: ClientView | null;
-  at: number;
-}
-
 @Injectable()
 export class ClientsService {
-  private readonly cache = new Map<string, CacheEntry>();
+  private readonly cache: StatusCache<ClientView | null>;
 
   constructor(
     private readonly prisma: PrismaService,
     private readonly hasher: CredentialHasher,
     private readonly clock: Clock,
-    @Inject(APP_CONFIG) private readonly config: AppConfig,
-  ) {}
+    @Inject(APP_CONFIG) config: AppConfig,
+  ) {
+    this.cache = new StatusCache(config.clientCacheTtlMs, 10_000);
+  }
 
   async create(input: CreateClientInput): Promise<CreatedClient & { secretId: string }> {
     const clientId = `cl_${randomId(16)}`;
@@ -87,14 +85,10 @@ export class ClientsService {
    * disabling a client reaches every live token within that time.
    */
   async findActive(clientId: string): Promise<ClientView | null> {
-    const nowMs = Date.now();
-    const hit = this.cache.get(clientId);
-    if (hit && nowMs - hit.at < this.config.clientCacheTtlMs) return hit.client;
-    const row = await this.prisma.client.findUnique({ where: { id: clientId } });
-    const client = row && row.status === 'active' ? toView(row) : null;
-    if (this.cache.size > 10_000) this.cache.clear();
-    this.cache.set(clientId, { client, at: nowMs });
-    return client;
+    return this.cache.get(clientId, async () => {
+      const row = await this.prisma.client.findUnique({ where: { id: clientId } });
+      return row && row.status === 'active' ? toView(row) : null;
+    });
   }
 
   /**
