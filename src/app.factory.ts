@@ -86,6 +86,10 @@ export async function createApp(options: CreateAppOptions = {}): Promise<Created
       done(unsupportedBody(request.method, request.url, request.headers['content-type'])),
     );
   });
+  fastify.addHook('preSerialization', (request, _reply, payload, done) => {
+    if (request.ctx) request.ctx.responseBody = payload;
+    done(null, payload);
+  });
   fastify.addHook('onSend', async (request, reply, payload) =>
     late.recorder ? late.recorder.onSend(request, reply, payload) : payload,
   );

@@ -55,7 +55,8 @@ export class AuditRecorder {
     if (!ctx || ctx.audited || !this.shouldAudit(request.url)) return payload;
     ctx.audited = true;
     try {
-      await this.writer.append(this.eventFor(request, reply.statusCode, parseBody(payload)));
+      const body = ctx.responseBody !== undefined ? ctx.responseBody : parseBody(payload);
+      await this.writer.append(this.eventFor(request, reply.statusCode, body));
       return payload;
     } catch {
       this.logger.error({ requestId: request.id }, 'audit trail unavailable; answering 503');

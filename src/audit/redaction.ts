@@ -58,6 +58,8 @@ function walk(value: unknown, path: string, depth: number, extra: Set<string>): 
   if (typeof value === 'object') {
     const out: Record<string, unknown> = {};
     for (const [key, v] of Object.entries(value as Record<string, unknown>)) {
+      // As in JSON: an absent value is no field at all.
+      if (v === undefined) continue;
       const lower = key.toLowerCase();
       const keyPath = path ? `${path}.${lower}` : lower;
       if (SECRET_FIELDS.includes(lower) || extra.has(lower) || extra.has(keyPath)) {

@@ -13,6 +13,8 @@ export interface RequestContext {
   transport: 'http' | 'mcp';
   tool?: string;
   upstream: UpstreamCall[];
+  /** The response object before serialisation, kept so the audit need not parse the JSON again. */
+  responseBody?: unknown;
   /** Set once the request's audit event is written (write tools do it inside their transaction). */
   audited: boolean;
   /**
