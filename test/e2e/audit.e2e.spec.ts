@@ -107,8 +107,8 @@ describe('audit trail (SPEC §8)', () => {
       'throttled',
     ]);
     // Error summaries keep the problem code; success summaries keep scalars and counts.
-    expect(JSON.parse(events[5]!.response)).toEqual({ code: 'order_not_found' });
-    expect(JSON.parse(events[0]!.response)).toMatchObject({ itemsCount: expect.any(Number) });
+    expect(JSON.parse(events[5].response)).toEqual({ code: 'order_not_found' });
+    expect(JSON.parse(events[0].response)).toMatchObject({ itemsCount: expect.any(Number) });
   });
 
   it('records tool, client, agent context (end user hashed) and upstream calls', async () => {
