@@ -78,6 +78,22 @@ export function memoryOf(pid: number | undefined): Memory | undefined {
   }
 }
 
+/** CPU time (user + system) the process has used so far, in seconds; from /proc, Linux only. */
+export function cpuSecondsOf(pid: number | undefined): number {
+  if (pid === undefined) return NaN;
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    // Fields after the parenthesised command name; utime and stime are the 14th and 15th.
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS_PER_SECOND;
+  } catch {
+    return NaN;
+  }
+}
+
+/** USER_HZ: 100 on every Linux architecture Node runs on. */
+const CLOCK_TICKS_PER_SECOND = 100;
+
 /**
  * Servers on CPU 1, this process (the load generator) on CPU 0, when there are
  * at least two CPUs and taskset exists: the servers never compete with the

@@ -14,7 +14,7 @@ import { cpus, tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import autocannon from 'autocannon';
-import { memoryOf, pinCpus, startNode, stop, waitForOk, type Started } from './processes.js';
+import { cpuSecondsOf, memoryOf, pinCpus, startNode, stop, waitForOk, type Started } from './processes.js';
 import { formatProfile, summarizeProfile, type ProfileSummary } from './profile-summary.js';
 
 /**
@@ -62,6 +62,8 @@ interface Measure {
   p99: number;
   non2xx: number;
   errors: number;
+  /** Server CPU time per answered request, in µs: steadier than req/s on a shared VM. */
+  cpuUs: number;
 }
 
 interface Row {
@@ -197,13 +199,26 @@ function scenarios(creds: Credentials, mcpUnavailable: string | undefined): Scen
   return settings.only.length > 0 ? list.filter((s) => settings.only.includes(s.id)) : list;
 }
 
-async function load(options: autocannon.Options, duration: number): Promise<Measure> {
+/**
+ * Loads one target; `settle` runs before the server's CPU time is read again,
+ * so work a request leaves behind (outbox deliveries) is counted with it.
+ */
+async function load(
+  options: autocannon.Options,
+  duration: number,
+  pid?: number,
+  settle?: () => Promise<unknown>,
+): Promise<Measure> {
+  const cpuBefore = cpuSecondsOf(pid);
   const result = await autocannon({
     connections: settings.connections,
     duration,
     ...options,
   });
+  await settle?.();
+  const cpuUs = ((cpuSecondsOf(pid) - cpuBefore) / Math.max(1, result.requests.total)) * 1e6;
   return {
+    cpuUs,
     rps: result.requests.average,
     p50: result.latency.p50,
     p99: result.latency.p99,
@@ -222,6 +237,20 @@ async function outboxBacklog(base: string): Promise<number> {
     total += Number(m[2]);
   }
   return total;
+}
+
+/** The batched audit writer's counters, from /metrics: how well requests share a commit. */
+async function auditBatching(
+  base: string,
+): Promise<{ batches: number; events: number; seconds: number }> {
+  const text = await (await fetch(`${base}/metrics`)).text();
+  const read = (name: string) =>
+    Number(new RegExp(`^${name} ([0-9.e+-]+)$`, 'm').exec(text)?.[1] ?? NaN);
+  return {
+    batches: read('gatehouse_audit_batches_total'),
+    events: read('gatehouse_audit_events_total'),
+    seconds: read('gatehouse_audit_append_seconds_total'),
+  };
 }
 
 /** Lets the outbox worker deliver what a write round queued, so it does not share the baseline's core. */
@@ -250,6 +279,7 @@ function summarize(measures: Measure[]): Measure {
     p99: median(measures.map((m) => m.p99)),
     non2xx: measures.reduce((n, m) => n + m.non2xx, 0),
     errors: measures.reduce((n, m) => n + m.errors, 0),
+    cpuUs: median(measures.map((m) => m.cpuUs)),
   };
 }
 
@@ -259,15 +289,17 @@ function table(rows: Row[]): string {
     'Gatehouse req/s',
     'p50 ms',
     'p99 ms',
+    'CPU µs/req',
     'baseline req/s',
     'p50 ms',
     'p99 ms',
+    'CPU µs/req',
     'ratio',
     'non-2xx/err',
   ];
   const lines = rows.map(({ scenario, gatehouse, baseline }) => {
     if (scenario.unavailable)
-      return [scenario.label, scenario.unavailable, '', '', '', '', '', '', ''];
+      return [scenario.label, scenario.unavailable, '', '', '', '', '', '', '', '', ''];
     const g = summarize(gatehouse);
     const b = summarize(baseline);
     return [
@@ -275,9 +307,11 @@ function table(rows: Row[]): string {
       g.rps.toFixed(0),
       g.p50.toFixed(1),
       g.p99.toFixed(1),
+      g.cpuUs.toFixed(0),
       b.rps.toFixed(0),
       b.p50.toFixed(1),
       b.p99.toFixed(1),
+      b.cpuUs.toFixed(0),
       `${(g.rps / b.rps).toFixed(2)} ×`,
       `${g.non2xx}/${g.errors}`,
     ];
@@ -439,14 +473,20 @@ async function main(): Promise<void> {
     }
     for (const row of rows.filter((r) => !r.scenario.unavailable)) {
       for (let round = 1; round <= settings.rounds; round++) {
-        const g = await load(row.scenario.options(gateBase), settings.duration);
-        const left = await waitForOutbox(gateBase);
+        let left = 0;
+        const g = await load(row.scenario.options(gateBase), settings.duration, pid, async () => {
+          left = await waitForOutbox(gateBase);
+        });
         if (left > 0) log(`outbox still holds ${left} message(s); the baseline shares its core`);
-        const b = await load(row.scenario.options(baseBase), settings.duration);
+        const b = await load(
+          row.scenario.options(baseBase),
+          settings.duration,
+          baseline.child.pid,
+        );
         row.gatehouse.push(g);
         row.baseline.push(b);
         log(
-          `${row.scenario.id} round ${round}: Gatehouse ${g.rps.toFixed(0)} req/s (p99 ${g.p99} ms, non-2xx ${g.non2xx}), baseline ${b.rps.toFixed(0)} req/s, RSS ${memoryOf(pid)?.rssMb.toFixed(0)} MB`,
+          `${row.scenario.id} round ${round}: Gatehouse ${g.rps.toFixed(0)} req/s (p99 ${g.p99} ms, non-2xx ${g.non2xx}, ${g.cpuUs.toFixed(0)} µs CPU/req), baseline ${b.rps.toFixed(0)} req/s (${b.cpuUs.toFixed(0)} µs CPU/req), RSS ${memoryOf(pid)?.rssMb.toFixed(0)} MB`,
         );
       }
     }
@@ -468,6 +508,7 @@ async function main(): Promise<void> {
       clearInterval(every);
     }
     clearInterval(sampler);
+    const audit = await auditBatching(gateBase);
     const memory = memoryOf(pid);
     const peakRssMb = Math.max(memory?.peakRssMb ?? 0, peakSampledMb);
 
@@ -521,6 +562,7 @@ async function main(): Promise<void> {
       '',
       table(rows),
       '',
+      `Audit appends: ${audit.events} events in ${audit.batches} batch transactions (${(audit.events / Math.max(1, audit.batches)).toFixed(1)} per batch, ${((audit.seconds / Math.max(1, audit.events)) * 1e6).toFixed(1)} µs per event)`,
       `Gatehouse peak RSS: ${peakRssMb.toFixed(0)} MB (VmHWM); RSS at the end: ${memory?.rssMb.toFixed(0) ?? '?'} MB; exit code after SIGTERM: ${exitCode}`,
       ...(soak.length > 0
         ? [`Soak RSS (s: MB): ${soak.map((s) => `${s.second}: ${s.rssMb.toFixed(0)}`).join(', ')}`]

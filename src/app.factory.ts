@@ -71,7 +71,7 @@ export async function createApp(options: CreateAppOptions = {}): Promise<Created
     return503OnClosing: true,
   });
   const fastify = adapter.getInstance();
-  await applyHardening(fastify, config);
+  applyHardening(fastify, config);
   fastify.addHook('onRoute', (route) => routes.add(route.method, route.url));
   fastify.removeContentTypeParser('text/plain');
   fastify.decorateRequest('ctx', null as unknown as RequestContext);

@@ -1,13 +1,14 @@
 import { randomUUID } from 'node:crypto';
 import { STATUS_CODES, type Server } from 'node:http';
 import type { Socket } from 'node:net';
-import helmet, { type FastifyHelmetOptions } from '@fastify/helmet';
+import type { HelmetOptions } from 'helmet';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { AppConfig } from '../../config/app-config.js';
 import type { ErrorCode } from '../errors/error-codes.js';
 import { GatehouseError } from '../errors/gatehouse.error.js';
 import { buildProblem } from '../errors/problem.js';
 import { sendProblem } from '../errors/problem.filter.js';
+import { securityHeaders } from './security-headers.js';
 
 export const MAX_URL_LENGTH = 2048;
 export const MAX_HEADER_BYTES = 8 * 1024;
@@ -19,8 +20,7 @@ const CACHEABLE = /^\/(docs(\/|\?|$)|openapi\.json(\?|$)|\.well-known\/)/;
 const DOCS = /^\/docs(\/|$)/;
 
 /** JSON answers are never rendered as pages: nothing may load, frame or submit anything. */
-const API_HELMET: FastifyHelmetOptions = {
-  global: true,
+const API_HELMET: HelmetOptions = {
   contentSecurityPolicy: {
     useDefaults: false,
     directives: {
@@ -56,30 +56,28 @@ const DOCS_HELMET = {
       styleSrc: ["'self'", "'unsafe-inline'"],
     },
   },
-} satisfies FastifyHelmetOptions;
+} satisfies HelmetOptions;
 
 /**
  * HTTP hardening applied to the Fastify instance before routes are registered
  * (SPEC §10): security headers, no-store caching, URL, header and JSON depth
  * bounds, a whole-request timeout and problem+json for connection-level errors.
  */
-export async function applyHardening(fastify: FastifyInstance, config: AppConfig): Promise<void> {
-  // Before helmet registers, so helmet's own onRoute hook sees the per-route options.
-  fastify.addHook('onRoute', (route) => {
-    if (DOCS.test(route.url)) route.helmet = DOCS_HELMET;
+export function applyHardening(fastify: FastifyInstance, config: AppConfig): void {
+  const api = securityHeaders(API_HELMET);
+  const apiNoStore = Object.freeze({ ...api, 'cache-control': 'no-store' });
+  const docs = securityHeaders({ ...API_HELMET, ...DOCS_HELMET });
+  // Set first, so a handler that names its own Cache-Control overrides no-store.
+  fastify.addHook('onRequest', (request, reply, done) => {
+    const url = request.url;
+    void reply.headers(!CACHEABLE.test(url) ? apiNoStore : DOCS.test(url) ? docs : api);
+    done();
   });
-  await fastify.register(helmet, API_HELMET);
   fastify.addHook('preParsing', (request, _reply, payload, done) => {
     done(oversized(request), payload);
   });
   fastify.addHook('preValidation', (request, _reply, done) => {
     done(unsafeBody(request));
-  });
-  fastify.addHook('onSend', (request, reply, payload, done) => {
-    if (!reply.hasHeader('cache-control') && !CACHEABLE.test(request.url)) {
-      void reply.header('cache-control', 'no-store');
-    }
-    done(null, payload);
   });
   limitRequestTime(fastify.server, config.requestTimeoutMs);
   // Fastify takes a clientErrorHandler only as a constructor option; this swaps in ours afterwards.
