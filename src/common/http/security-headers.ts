@@ -20,12 +20,7 @@ export function securityHeaders(options: HelmetOptions): HeaderSet {
       delete headers[name.toLowerCase()];
     },
   };
-  let failure: unknown;
-  helmet(options)(
-    {} as IncomingMessage,
-    response as unknown as ServerResponse,
-    (error?: unknown) => (failure = error),
-  );
-  if (failure) throw failure instanceof Error ? failure : new Error(String(failure));
+  // Helmet throws on invalid options (since 8.1) rather than passing them to `next`.
+  helmet(options)({} as IncomingMessage, response as unknown as ServerResponse, () => undefined);
   return Object.freeze(headers);
 }
