@@ -14,7 +14,15 @@ import { cpus, tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import autocannon from 'autocannon';
-import { cpuSecondsOf, memoryOf, pinCpus, startNode, stop, waitForOk, type Started } from './processes.js';
+import {
+  cpuSecondsOf,
+  memoryOf,
+  pinCpus,
+  startNode,
+  stop,
+  waitForOk,
+  type Started,
+} from './processes.js';
 import { formatProfile, summarizeProfile, type ProfileSummary } from './profile-summary.js';
 
 /**
@@ -478,11 +486,7 @@ async function main(): Promise<void> {
           left = await waitForOutbox(gateBase);
         });
         if (left > 0) log(`outbox still holds ${left} message(s); the baseline shares its core`);
-        const b = await load(
-          row.scenario.options(baseBase),
-          settings.duration,
-          baseline.child.pid,
-        );
+        const b = await load(row.scenario.options(baseBase), settings.duration, baseline.child.pid);
         row.gatehouse.push(g);
         row.baseline.push(b);
         log(
