@@ -334,6 +334,17 @@ function table(rows: Row[]): string {
   ].join('\n');
 }
 
+/** The heap cap `npm start` runs with: MAX_HEAP_MB, else the default written in its script. */
+function heapMb(): string {
+  const scripts = (JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as {
+    scripts: Record<string, string>;
+  }).scripts;
+  const fallback = /\$\{MAX_HEAP_MB:-(\d+)\}/.exec(scripts.start ?? '')?.[1];
+  const value = process.env.MAX_HEAP_MB ?? fallback;
+  if (!value || !/^\d+$/.test(value)) throw new Error('MAX_HEAP_MB must be a number of megabytes');
+  return value;
+}
+
 function machine(): string {
   const model =
     /^model name\s*:\s*(.+)$/m.exec(readFileSync('/proc/cpuinfo', 'utf8'))?.[1] ?? 'unknown CPU';
@@ -356,6 +367,7 @@ async function main(): Promise<void> {
     OUTBOX_ENABLED: 'true',
     TOKEN_TTL_SECONDS: '3600',
     LOG_LEVEL: settings.logLevel,
+    ...(process.env.BENCH_NODE_OPTIONS ? { NODE_OPTIONS: process.env.BENCH_NODE_OPTIONS } : {}),
   };
   const started: Started[] = [];
   const startGatehouse = (nodeArgs: string[] = []) => {
@@ -364,7 +376,7 @@ async function main(): Promise<void> {
       cwd: dir,
       logFile: path.join(dir, 'gatehouse.log'),
       ...(pins.server === undefined ? {} : { cpu: pins.server }),
-      nodeArgs,
+      nodeArgs: [`--max-old-space-size=${heapMb()}`, ...nodeArgs],
     });
     started.push(s);
     return s;
@@ -563,6 +575,7 @@ async function main(): Promise<void> {
       '',
       `Machine: ${machine()}${pins.server === undefined ? '' : '; servers pinned to CPU 1, autocannon on CPU 0'}`,
       `Load: autocannon, ${settings.connections} connections, ${settings.duration} s × ${settings.rounds} rounds per target (alternating), median of rounds; warm-up ${settings.warmup} s${settings.profile ? '; Gatehouse running with --cpu-prof' : ''}`,
+      `Gatehouse: node --max-old-space-size=${heapMb()} (as npm start), embedded SQLite, LOG_LEVEL=${settings.logLevel}`,
       '',
       table(rows),
       '',
