@@ -1,6 +1,7 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { Server } from '@modelcontextprotocol/sdk/server/index.js';
 import { WebStandardStreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/webStandardStreamableHttp.js';
+import { AjvJsonSchemaValidator } from '@modelcontextprotocol/sdk/validation/ajv';
 import {
   CallToolRequestSchema,
   ErrorCode,
@@ -37,6 +38,11 @@ export interface McpExchange {
 @Injectable()
 export class McpService {
   private readonly logger = new Logger(McpService.name);
+  /**
+   * One validator for every per-request server: left to itself, each SDK
+   * server builds its own Ajv instance, which cost a tenth of a tools/call.
+   */
+  private readonly jsonSchemaValidator = new AjvJsonSchemaValidator();
 
   constructor(
     private readonly manifests: ManifestService,
@@ -68,7 +74,11 @@ export class McpService {
     // The low-level Server (not McpServer) takes JSON Schema tool definitions as they are.
     const server = new Server(
       { name: 'gatehouse', title: 'Gatehouse', version: '1.0.0' },
-      { capabilities: { tools: { listChanged: false } }, instructions: INSTRUCTIONS },
+      {
+        capabilities: { tools: { listChanged: false } },
+        instructions: INSTRUCTIONS,
+        jsonSchemaValidator: this.jsonSchemaValidator,
+      },
     );
     server.setRequestHandler(ListToolsRequestSchema, () =>
       this.manifests.manifest('mcp', principal.scopes),
