@@ -336,9 +336,11 @@ function table(rows: Row[]): string {
 
 /** The heap cap `npm start` runs with: MAX_HEAP_MB, else the default written in its script. */
 function heapMb(): string {
-  const scripts = (JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as {
-    scripts: Record<string, string>;
-  }).scripts;
+  const scripts = (
+    JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as {
+      scripts: Record<string, string>;
+    }
+  ).scripts;
   const fallback = /\$\{MAX_HEAP_MB:-(\d+)\}/.exec(scripts.start ?? '')?.[1];
   const value = process.env.MAX_HEAP_MB ?? fallback;
   if (!value || !/^\d+$/.test(value)) throw new Error('MAX_HEAP_MB must be a number of megabytes');
