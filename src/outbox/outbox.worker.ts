@@ -132,26 +132,19 @@ export class OutboxWorker implements OnApplicationBootstrap, OnModuleDestroy {
       take: OUTBOX_BATCH_SIZE,
       select: { id: true },
     });
-    const lockedUntil = new Date(now.getTime() + OUTBOX_LOCK_MS);
-    const ids: string[] = [];
-    for (const { id } of candidates) {
-      // The same condition again: another worker may have claimed the row since the read.
-      const { count } = await this.prisma.outboxMessage.updateMany({
-        where: { id, ...due },
-        data: {
-          status: 'processing',
-          lockedBy: this.workerId,
-          lockedUntil,
-          attempts: { increment: 1 },
-        },
-      });
-      if (count === 1) ids.push(id);
-    }
-    if (ids.length === 0) return [];
-    return this.prisma.outboxMessage.findMany({
-      where: { id: { in: ids }, status: 'processing', lockedBy: this.workerId },
-      orderBy: [{ nextAttemptAt: 'asc' }, { createdAt: 'asc' }, { id: 'asc' }],
+    if (candidates.length === 0) return [];
+    // One conditional update claims every candidate still due: a row another
+    // worker took in between no longer matches and is left out.
+    const claimed = await this.prisma.outboxMessage.updateManyAndReturn({
+      where: { id: { in: candidates.map((c) => c.id) }, ...due },
+      data: {
+        status: 'processing',
+        lockedBy: this.workerId,
+        lockedUntil: new Date(now.getTime() + OUTBOX_LOCK_MS),
+        attempts: { increment: 1 },
+      },
     });
+    return claimed.sort(deliveryOrder);
   }
 
   private async process(message: OutboxMessage): Promise<void> {
@@ -259,4 +252,13 @@ function parsePayload(text: string): Record<string, unknown> {
     // fall through
   }
   throw new PermanentDeliveryError('the stored payload is not a JSON object');
+}
+
+/** The order messages are delivered in: due time, then creation, then id. */
+function deliveryOrder(a: OutboxMessage, b: OutboxMessage): number {
+  return (
+    a.nextAttemptAt.getTime() - b.nextAttemptAt.getTime() ||
+    a.createdAt.getTime() - b.createdAt.getTime() ||
+    (a.id < b.id ? -1 : a.id > b.id ? 1 : 0)
+  );
 }
