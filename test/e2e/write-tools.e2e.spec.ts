@@ -426,6 +426,33 @@ describe('lead assignment strategies (LEAD_ASSIGNMENT)', () => {
     const rep = await createLead('round_robin', {});
     expect(rep?.id).toBe([...activeReps].map((r) => r.id).sort()[0]);
   });
+
+  it('round_robin: consecutive and concurrent leads take the next reps in turn; a duplicate takes no turn', async () => {
+    const order = [...activeReps].map((r) => r.id).sort();
+    const t = await startTestApp({ env: { LEAD_ASSIGNMENT: 'round_robin' } });
+    try {
+      const bearer = await t.token(['leads:write'], { limits: LIMITS });
+      const create = async (email: string) => {
+        const res = await t.http
+          .post('/v1/leads')
+          .auth(bearer, { type: 'bearer' })
+          .set('idempotency-key', randomUUID())
+          .send({ name: 'Khách', email, channel: 'web', consent: true });
+        expect([200, 201]).toContain(res.status);
+        return res.body.assignedTo?.id as string;
+      };
+      expect(await create('a1@example.vn')).toBe(order[0]);
+      expect(await create('a1@example.vn')).toBe(order[0]); // the duplicate: same lead, same rep
+      expect(await create('a2@example.vn')).toBe(order[1 % order.length]);
+      const burst = await Promise.all(
+        Array.from({ length: order.length }, (_, i) => create(`burst${i}@example.vn`)),
+      );
+      // Every rep exactly once: no two concurrent leads were given the same place.
+      expect([...burst].sort()).toEqual([...order].sort());
+    } finally {
+      await t.close();
+    }
+  });
 });
 
 describe('outbox worker in the running app (OUTBOX_ENABLED=true)', () => {

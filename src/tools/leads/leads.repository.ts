@@ -19,6 +19,8 @@ export interface NewLead {
   createdAt: Date;
 }
 
+const ASSIGNMENT_COUNTER = 'lead_assignment';
+
 /** Gatehouse's own record of leads: the dedupe and assignment state (the CRM gets a copy). */
 @Injectable()
 export class LeadsRepository {
@@ -34,8 +36,18 @@ export class LeadsRepository {
     return contact.phone ? tx.lead.findUnique({ where: { phone: contact.phone } }) : null;
   }
 
-  count(tx: Transaction): Promise<number> {
-    return tx.lead.count();
+  /**
+   * This lead's place in the assignment rotation: how many leads were created
+   * before it. Bumped in the lead's own transaction, so a rolled-back lead
+   * gives its place back, and concurrent creations never share one.
+   */
+  async nextAssignmentPosition(tx: Transaction): Promise<number> {
+    const { value } = await tx.counter.upsert({
+      where: { name: ASSIGNMENT_COUNTER },
+      create: { name: ASSIGNMENT_COUNTER, value: 1 },
+      update: { value: { increment: 1 } },
+    });
+    return value - 1;
   }
 
   create(tx: Transaction, lead: NewLead): Promise<Lead> {

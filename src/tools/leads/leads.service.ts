@@ -81,7 +81,7 @@ export class LeadsService implements OnModuleInit {
     const rep = assignLead({
       strategy: this.config.leadAssignment,
       reps: context.reps,
-      leadCount: await this.repository.count(tx),
+      leadCount: await this.repository.nextAssignmentPosition(tx),
       region: dto.region ?? null,
       productLines: context.productLines,
     });
