@@ -425,12 +425,24 @@ describe('HTTP hardening (SPEC §10)', () => {
     expect(res.headers).toMatchObject({
       'x-content-type-options': 'nosniff',
       'x-frame-options': 'DENY',
-      'referrer-policy': 'no-referrer',
-      'cross-origin-opener-policy': 'same-origin',
-      'cross-origin-resource-policy': 'same-origin',
+      'cache-control': 'no-store',
     });
     expect(res.headers['strict-transport-security']).toContain('max-age=');
     expect(res.headers['x-powered-by']).toBeUndefined();
+    // Headers for HTML documents only are left off JSON answers.
+    expect(res.headers['referrer-policy']).toBeUndefined();
+    expect(res.headers['x-xss-protection']).toBeUndefined();
+  });
+
+  it('sends the HTML document headers with Swagger UI', async () => {
+    const page = await t.http.get('/docs');
+    expect(page.headers).toMatchObject({
+      'x-frame-options': 'DENY',
+      'referrer-policy': 'no-referrer',
+      'cross-origin-opener-policy': 'same-origin',
+      'cross-origin-resource-policy': 'same-origin',
+      'x-content-type-options': 'nosniff',
+    });
   });
 
   it('relaxes the CSP for Swagger UI only as far as it needs', async () => {
