@@ -135,7 +135,12 @@ function summarize(status: number, body: unknown, rules: RedactionRules): unknow
   const summary: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(record)) {
     if (Array.isArray(value)) summary[`${key}Count`] = value.length;
-    else if (value === null || ['string', 'number', 'boolean'].includes(typeof value))
+    else if (
+      value === null ||
+      typeof value === 'string' ||
+      typeof value === 'number' ||
+      typeof value === 'boolean'
+    )
       summary[key] = value;
   }
   return redact(summary, rules);

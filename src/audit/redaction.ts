@@ -34,7 +34,7 @@ const MAX_ITEMS = 20;
 
 export interface RedactionRules {
   /** Extra field names (any depth) or dotted paths to drop, from AUDIT_REDACT_FIELDS. */
-  extraFields: string[];
+  readonly extraFields: readonly string[];
 }
 
 /**
@@ -42,10 +42,18 @@ export interface RedactionRules {
  * emails, phones and person names masked by field name, and the same patterns
  * masked inside any free text. Bounded in depth, length and item count.
  */
-export function redact(value: unknown, rules: RedactionRules = { extraFields: [] }): unknown {
-  const extra = new Set(rules.extraFields.map((f) => f.toLowerCase()));
+export function redact(value: unknown, rules: RedactionRules = NO_EXTRA_FIELDS): unknown {
+  let extra = extraFieldSets.get(rules);
+  if (!extra) {
+    extra = new Set(rules.extraFields.map((f) => f.toLowerCase()));
+    extraFieldSets.set(rules, extra);
+  }
   return walk(value, '', 0, extra);
 }
+
+const NO_EXTRA_FIELDS: RedactionRules = { extraFields: [] };
+/** The lower-cased field set of each rules object, built on its first use rather than per event. */
+const extraFieldSets = new WeakMap<RedactionRules, Set<string>>();
 
 function walk(value: unknown, path: string, depth: number, extra: Set<string>): unknown {
   if (value === null || typeof value === 'number' || typeof value === 'boolean') return value;
