@@ -3,6 +3,7 @@ import { Clock } from '../common/clock.js';
 import type { UpstreamCall } from '../common/http/request-context.js';
 import type { Database, Statement } from 'better-sqlite3';
 import { PrismaService, sqliteDirectOf, type SqliteDirect } from '../database/prisma.service.js';
+import { toSqliteTime } from '../database/sqlite-sql.js';
 import type { Prisma } from '../generated/sqlite/client.js';
 import { chainHash, type ChainedFields } from './audit-chain.js';
 
@@ -83,7 +84,8 @@ export class AuditWriter implements OnModuleDestroy {
   /** Appends inside the caller's transaction: the event commits or rolls back with the business write. */
   async appendInTransaction(tx: Tx, events: AuditEventInput[]): Promise<void> {
     try {
-      await this.appendRows(tx, events);
+      if (this.direct) this.direct.joinTransaction((db) => this.appendSync(db, events));
+      else await this.appendRows(tx, events);
     } catch (error) {
       throw new AuditUnavailableError('audit append failed', { cause: error });
     }
@@ -145,6 +147,7 @@ export class AuditWriter implements OnModuleDestroy {
     await this.flushing;
   }
 
+  /** Its own transaction, or a savepoint when the caller's transaction is open. */
   private appendSync(db: Database, events: AuditEventInput[]): void {
     const st = (this.statements ??= prepareStatements(db));
     db.transaction(() => {
@@ -157,7 +160,7 @@ export class AuditWriter implements OnModuleDestroy {
         seq += 1;
         const fields = toFields(e, seq, hash, e.time ?? this.clock.now());
         hash = chainHash(fields);
-        st.insert.run({ ...fields, time: sqliteTime(fields.time), hash });
+        st.insert.run({ ...fields, time: toSqliteTime(fields.time), hash });
       }
       st.moveHead.run({ seq, hash });
     }).immediate();
@@ -223,11 +226,6 @@ function prepareStatements(db: Database): SqliteStatements {
     ),
     moveHead: db.prepare('UPDATE "AuditChainHead" SET "seq" = @seq, "hash" = @hash WHERE "id" = 1'),
   };
-}
-
-/** The text form Prisma's SQLite adapter stores DateTime columns in, so Prisma reads them back alike. */
-function sqliteTime(time: Date): string {
-  return time.toISOString().replace('Z', '+00:00');
 }
 
 function toFields(e: AuditEventInput, seq: number, prevHash: string, time: Date): ChainedFields {

@@ -21,6 +21,8 @@ export abstract class PrismaService extends PrismaClient {}
 export interface SqliteDirect {
   /** Null while the connection is not open yet (Prisma connects on first use). */
   exclusive<T>(work: (db: Database) => T): Promise<T> | null;
+  /** Work inside the Prisma transaction the caller has open; throws when none is. */
+  joinTransaction<T>(work: (db: Database) => T): T;
 }
 
 const directAccess = new WeakMap<object, SqliteDirect>();

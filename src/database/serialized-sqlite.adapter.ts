@@ -116,4 +116,15 @@ export class SerializedSqliteAdapterFactory implements SqlDriverAdapterFactory {
   exclusive<T>(work: (db: Database) => T): Promise<T> | null {
     return this.#adapter ? this.#adapter.exclusive(work) : null;
   }
+
+  /**
+   * Synchronous work inside the Prisma transaction the caller has open: the
+   * connection is the transaction's while it is open (plain queries wait for
+   * it), so statements run here commit or roll back with it.
+   */
+  joinTransaction<T>(work: (db: Database) => T): T {
+    const db = this.#adapter?.db;
+    if (!db?.inTransaction) throw new Error('joinTransaction needs an open transaction');
+    return work(db);
+  }
 }

@@ -10,9 +10,16 @@ import { Clock } from '../common/clock.js';
 import { GatehouseError } from '../common/errors/gatehouse.error.js';
 import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
 import { PrismaService } from '../database/prisma.service.js';
-import { Prisma } from '../generated/sqlite/client.js';
 import { requestContext } from '../common/http/request-context.js';
+import {
+  IdempotencyRecords,
+  isUniqueViolation,
+  type MarkerOwner,
+  type Transaction,
+} from './idempotency-records.js';
 import { requestFingerprint } from './request-fingerprint.js';
+
+export { isUniqueViolation, type Transaction };
 
 export const IDEMPOTENCY_KEY_HEADER = 'Idempotency-Key';
 export const IDEMPOTENCY_KEY_PATTERN = /^[A-Za-z0-9._:-]{8,128}$/;
@@ -23,8 +30,6 @@ const PURGE_EVERY_MS = 60 * 60 * 1000;
 // Writes wait behind each other on the single SQLite connection; Prisma's defaults
 // (2 s to start, 5 s to finish) are too tight under a burst of writes.
 export const TRANSACTION_OPTIONS = { maxWait: 10_000, timeout: 20_000 };
-
-export type Transaction = Prisma.TransactionClient;
 
 export interface IdempotentRequest {
   principal: Pick<Principal, 'clientId'>;
@@ -53,12 +58,7 @@ export type IdempotentWrite<T, P> = (tx: Transaction, prepared: P) => Promise<Id
 
 type Claim = { kind: 'owned'; createdAt: Date } | { kind: 'replay'; status: number; body: unknown };
 
-interface Owner {
-  clientId: string;
-  key: string;
-  requestHash: string;
-  createdAt: Date;
-}
+type Owner = MarkerOwner;
 
 /**
  * Idempotency-Key handling for every write (SPEC §5.8), independent of the
@@ -72,12 +72,15 @@ interface Owner {
 export class IdempotencyService implements OnApplicationBootstrap, OnModuleDestroy {
   private readonly logger = new Logger(IdempotencyService.name);
   private purgeTimer: NodeJS.Timeout | undefined;
+  private readonly records: IdempotencyRecords;
 
   constructor(
     private readonly prisma: PrismaService,
     private readonly clock: Clock,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
-  ) {}
+  ) {
+    this.records = new IdempotencyRecords(prisma);
+  }
 
   onApplicationBootstrap(): void {
     this.purgeTimer = setInterval(() => {
@@ -143,11 +146,7 @@ export class IdempotencyService implements OnApplicationBootstrap, OnModuleDestr
     const result = await this.prisma.$transaction(async (tx) => {
       const outcome = await write(tx, prepared);
       const responseBody = JSON.stringify(outcome.body);
-      const { count } = await tx.idempotencyRecord.updateMany({
-        where: { ...owner, status: 'in_flight' },
-        data: { status: 'completed', responseStatus: outcome.status, responseBody },
-      });
-      if (count !== 1) {
+      if (!(await this.records.complete(tx, owner, outcome.status, responseBody))) {
         // Our marker was taken over as abandoned: the other request's write wins.
         throw inFlight('A later retry took over this Idempotency-Key.');
       }
@@ -173,26 +172,15 @@ export class IdempotencyService implements OnApplicationBootstrap, OnModuleDestr
         createdAt: now,
         expiresAt: new Date(now.getTime() + this.config.idempotencyTtlHours * 3_600_000),
       };
-      try {
-        await this.prisma.idempotencyRecord.create({ data: { clientId, key, ...fresh } });
-        return { kind: 'owned', createdAt: now };
-      } catch (error) {
-        if (!isUniqueViolation(error)) throw error;
-      }
-      const existing = await this.prisma.idempotencyRecord.findUnique({
-        where: { clientId_key: { clientId, key } },
-      });
+      if (await this.records.insert(clientId, key, fresh)) return { kind: 'owned', createdAt: now };
+      const existing = await this.records.find(clientId, key);
       if (!existing) continue;
       const expired = existing.expiresAt.getTime() <= now.getTime();
       const abandoned =
         existing.status === 'in_flight' &&
         now.getTime() - existing.createdAt.getTime() >= ABANDONED_AFTER_MS;
       if (expired || abandoned) {
-        const { count } = await this.prisma.idempotencyRecord.updateMany({
-          where: { clientId, key, status: existing.status, createdAt: existing.createdAt },
-          data: fresh,
-        });
-        if (count === 1) return { kind: 'owned', createdAt: now };
+        if (await this.records.retake(existing, fresh)) return { kind: 'owned', createdAt: now };
         continue;
       }
       if (existing.requestHash !== requestHash) {
@@ -217,7 +205,7 @@ export class IdempotencyService implements OnApplicationBootstrap, OnModuleDestr
 
   private async release(owner: Owner): Promise<void> {
     try {
-      await this.prisma.idempotencyRecord.deleteMany({ where: { ...owner, status: 'in_flight' } });
+      await this.records.release(owner);
     } catch (error) {
       // The marker then blocks retries for ABANDONED_AFTER_MS at most.
       this.logger.warn(`could not release an idempotency key: ${String(error)}`);
@@ -247,8 +235,4 @@ function checkKey(key: string | undefined): string {
 
 function inFlight(detail: string): GatehouseError {
   return new GatehouseError('idempotency_key_in_flight', { detail, retryAfterSeconds: 1 });
-}
-
-export function isUniqueViolation(error: unknown): boolean {
-  return error instanceof Prisma.PrismaClientKnownRequestError && error.code === 'P2002';
 }

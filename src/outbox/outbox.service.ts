@@ -1,6 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { Clock } from '../common/clock.js';
+import { PrismaService, sqliteDirectOf, type SqliteDirect } from '../database/prisma.service.js';
+import { prepared, toSqliteTime } from '../database/sqlite-sql.js';
 import type { Transaction } from '../idempotency/idempotency.service.js';
 import type { OutboxEntry, OutboxHandler, OutboxTopic } from './outbox.types.js';
 
@@ -12,13 +14,34 @@ import type { OutboxEntry, OutboxHandler, OutboxTopic } from './outbox.types.js'
 @Injectable()
 export class OutboxService {
   private readonly handlers = new Map<OutboxTopic, OutboxHandler>();
+  private readonly direct: SqliteDirect | null;
 
-  constructor(private readonly clock: Clock) {}
+  constructor(
+    private readonly clock: Clock,
+    prisma: PrismaService,
+  ) {
+    this.direct = sqliteDirectOf(prisma);
+  }
 
   /** Adds a message inside the caller's transaction; returns its id (the sink's messageId). */
   async enqueue(tx: Transaction, entry: OutboxEntry): Promise<string> {
     const now = this.clock.now();
     const id = `msg_${randomUUID()}`;
+    if (this.direct) {
+      // The embedded store's hot path: a prepared statement in the same transaction.
+      const at = toSqliteTime(now);
+      this.direct.joinTransaction((db) =>
+        prepared(db, INSERT).run(
+          id,
+          entry.topic,
+          entry.aggregateId,
+          JSON.stringify(entry.payload),
+          at,
+          at,
+        ),
+      );
+      return id;
+    }
     await tx.outboxMessage.create({
       data: {
         id,
@@ -42,3 +65,5 @@ export class OutboxService {
     return this.handlers.get(topic as OutboxTopic);
   }
 }
+
+const INSERT = `INSERT INTO "OutboxMessage" ("id", "topic", "aggregateId", "payload", "status", "attempts", "nextAttemptAt", "createdAt") VALUES (?, ?, ?, ?, 'pending', 0, ?, ?)`;

@@ -102,7 +102,7 @@ describe(OutboxWorker.name, () => {
     });
     prisma = createPrismaClient(config);
     clock = new TestClock(Date.parse('2026-11-22T08:00:00Z'));
-    outbox = new OutboxService(clock);
+    outbox = new OutboxService(clock, prisma);
     tickets = new EmbeddedTicketsAdapter(prisma, clock);
     requests = new InternalRequestsService(
       new InternalRequestsRepository(prisma),
@@ -138,7 +138,7 @@ describe(OutboxWorker.name, () => {
   it('delivers exactly once when a worker dies between send and acknowledge', async () => {
     const id = await createRequest();
     let crashed = false;
-    const doomedOutbox = new OutboxService(clock);
+    const doomedOutbox = new OutboxService(clock, prisma);
     doomedOutbox.register('ticket.create', {
       deliver: async (delivery) => {
         const receipt = await tickets.createTicket(delivery);

@@ -10,10 +10,11 @@ import {
 import { Clock } from '../common/clock.js';
 import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
 import { PermanentDeliveryError, type SinkReceipt } from '../connectors/ports/sinks.port.js';
-import { PrismaService } from '../database/prisma.service.js';
+import { PrismaService, sqliteDirectOf, type SqliteDirect } from '../database/prisma.service.js';
 import type { OutboxMessage } from '../generated/sqlite/client.js';
-import { TRANSACTION_OPTIONS } from '../idempotency/idempotency.service.js';
+import { TRANSACTION_OPTIONS, type Transaction } from '../idempotency/idempotency.service.js';
 import { describeFailure, isPermanent, retryDelayMs } from './outbox-retry.js';
+import { acknowledge, claimDue } from './outbox-sqlite.js';
 import { OutboxService } from './outbox.service.js';
 import type { OutboxHandler } from './outbox.types.js';
 
@@ -36,13 +37,16 @@ export class OutboxWorker implements OnApplicationBootstrap, OnModuleDestroy {
   private loop: Promise<void> | null = null;
   private stopping = false;
   private wake: (() => void) | null = null;
+  private readonly direct: SqliteDirect | null;
 
   constructor(
     private readonly prisma: PrismaService,
     private readonly outbox: OutboxService,
     private readonly clock: Clock,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
-  ) {}
+  ) {
+    this.direct = sqliteDirectOf(prisma);
+  }
 
   onApplicationBootstrap(): void {
     if (this.config.outbox.enabled) this.start();
@@ -120,6 +124,11 @@ export class OutboxWorker implements OnApplicationBootstrap, OnModuleDestroy {
 
   private async claim(): Promise<OutboxMessage[]> {
     const now = this.clock.now();
+    const lockedUntil = new Date(now.getTime() + OUTBOX_LOCK_MS);
+    const direct = this.direct?.exclusive((db) =>
+      claimDue(db, { workerId: this.workerId, now, lockedUntil, limit: OUTBOX_BATCH_SIZE }),
+    );
+    if (direct) return (await direct).sort(deliveryOrder);
     const due = {
       OR: [
         { status: 'pending', nextAttemptAt: { lte: now } },
@@ -140,7 +149,7 @@ export class OutboxWorker implements OnApplicationBootstrap, OnModuleDestroy {
       data: {
         status: 'processing',
         lockedBy: this.workerId,
-        lockedUntil: new Date(now.getTime() + OUTBOX_LOCK_MS),
+        lockedUntil,
         attempts: { increment: 1 },
       },
     });
@@ -170,21 +179,37 @@ export class OutboxWorker implements OnApplicationBootstrap, OnModuleDestroy {
     handler: OutboxHandler,
     receipt: SinkReceipt,
   ): Promise<void> {
+    const at = this.clock.now();
+    // With nothing to update alongside, the embedded store acknowledges in one statement.
+    const alone = handler.onDelivered
+      ? null
+      : this.direct?.exclusive((db) => acknowledge(db, message.id, this.workerId, at));
+    if (alone) {
+      await alone;
+      return;
+    }
     await this.prisma.$transaction(async (tx) => {
-      const { count } = await tx.outboxMessage.updateMany({
-        where: { id: message.id, status: 'processing', lockedBy: this.workerId },
-        data: {
-          status: 'delivered',
-          deliveredAt: this.clock.now(),
-          lockedBy: null,
-          lockedUntil: null,
-          lastError: null,
-        },
-      });
       // Lock lost to a worker that reclaimed the row: that worker acknowledges it.
-      if (count === 0) return;
+      if (!(await this.markDelivered(tx, message, at))) return;
       await handler.onDelivered?.(tx, message.aggregateId, receipt);
     }, TRANSACTION_OPTIONS);
+  }
+
+  private async markDelivered(tx: Transaction, message: OutboxMessage, at: Date): Promise<boolean> {
+    if (this.direct) {
+      return this.direct.joinTransaction((db) => acknowledge(db, message.id, this.workerId, at));
+    }
+    const { count } = await tx.outboxMessage.updateMany({
+      where: { id: message.id, status: 'processing', lockedBy: this.workerId },
+      data: {
+        status: 'delivered',
+        deliveredAt: at,
+        lockedBy: null,
+        lockedUntil: null,
+        lastError: null,
+      },
+    });
+    return count === 1;
   }
 
   private async recordFailure(message: OutboxMessage, error: unknown): Promise<void> {

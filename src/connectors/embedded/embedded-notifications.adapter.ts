@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
-import { randomId } from '../../clients/credential-hasher.js';
 import { Clock } from '../../common/clock.js';
 import { PrismaService } from '../../database/prisma.service.js';
+import { recordSinkDelivery } from './sink-records.js';
 import { NotificationsPort, type SinkDelivery, type SinkReceipt } from '../ports/sinks.port.js';
 
 /** The demo notification channel: each notification is a row keyed by the outbox message id. */
@@ -14,22 +14,14 @@ export class EmbeddedNotificationsAdapter extends NotificationsPort {
     super();
   }
 
-  async notify(
-    channel: 'sales' | 'staff',
-    { messageId, payload }: SinkDelivery,
-  ): Promise<SinkReceipt> {
+  async notify(channel: 'sales' | 'staff', delivery: SinkDelivery): Promise<SinkReceipt> {
     // The message id is the key: a redelivery does not notify anyone twice.
-    const record = await this.prisma.embeddedSinkRecord.upsert({
-      where: { messageId },
-      create: {
-        messageId,
-        sink: `notifications.${channel}`,
-        reference: `NTF-${randomId(8).toUpperCase()}`,
-        payload: JSON.stringify(payload),
-        receivedAt: this.clock.now(),
-      },
-      update: {},
-    });
-    return { reference: record.reference };
+    return recordSinkDelivery(
+      this.prisma,
+      `notifications.${channel}`,
+      'NTF',
+      delivery,
+      this.clock.now(),
+    );
   }
 }

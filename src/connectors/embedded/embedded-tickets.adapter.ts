@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
-import { randomId } from '../../clients/credential-hasher.js';
 import { Clock } from '../../common/clock.js';
 import { PrismaService } from '../../database/prisma.service.js';
+import { recordSinkDelivery } from './sink-records.js';
 import { TicketsPort, type SinkDelivery, type SinkReceipt } from '../ports/sinks.port.js';
 
 /** The demo help desk: a ticket is a row keyed by the outbox message id. */
@@ -14,19 +14,8 @@ export class EmbeddedTicketsAdapter extends TicketsPort {
     super();
   }
 
-  async createTicket({ messageId, payload }: SinkDelivery): Promise<SinkReceipt> {
-    // The message id is the key: a redelivery returns the ticket created the first time.
-    const record = await this.prisma.embeddedSinkRecord.upsert({
-      where: { messageId },
-      create: {
-        messageId,
-        sink: 'tickets',
-        reference: `HD-${randomId(8).toUpperCase()}`,
-        payload: JSON.stringify(payload),
-        receivedAt: this.clock.now(),
-      },
-      update: {},
-    });
-    return { reference: record.reference };
+  async createTicket(delivery: SinkDelivery): Promise<SinkReceipt> {
+    // The message id is the key: a redelivery returns what the first delivery created.
+    return recordSinkDelivery(this.prisma, 'tickets', 'HD', delivery, this.clock.now());
   }
 }

@@ -1,4 +1,6 @@
 import { Injectable } from '@nestjs/common';
+import { PrismaService, sqliteDirectOf, type SqliteDirect } from '../../database/prisma.service.js';
+import { fromSqliteTime, prepared, toSqliteTime, toSqliteBool } from '../../database/sqlite-sql.js';
 import type { Lead } from '../../generated/sqlite/client.js';
 import type { Transaction } from '../../idempotency/idempotency.service.js';
 
@@ -21,14 +23,60 @@ export interface NewLead {
 
 const ASSIGNMENT_COUNTER = 'lead_assignment';
 
-/** Gatehouse's own record of leads: the dedupe and assignment state (the CRM gets a copy). */
+const COLUMNS = [
+  'id',
+  'clientId',
+  'name',
+  'email',
+  'phone',
+  'company',
+  'interestSkus',
+  'interestNote',
+  'channel',
+  'consent',
+  'conversationId',
+  'region',
+  'assignedRepId',
+  'createdAt',
+] as const;
+const COLUMN_LIST = COLUMNS.map((c) => `"${c}"`).join(', ');
+const SQL = {
+  byEmail: `SELECT ${COLUMN_LIST} FROM "Lead" WHERE "email" = ?`,
+  byPhone: `SELECT ${COLUMN_LIST} FROM "Lead" WHERE "phone" = ?`,
+  insert: `INSERT INTO "Lead" (${COLUMN_LIST}) VALUES (${COLUMNS.map(() => '?').join(', ')})`,
+  bump: `INSERT INTO "Counter" ("name", "value") VALUES (?, 1) ON CONFLICT ("name") DO UPDATE SET "value" = "value" + 1 RETURNING "value"`,
+};
+
+type LeadRow = Omit<Lead, 'consent' | 'createdAt'> & { consent: number; createdAt: string };
+
+/**
+ * Gatehouse's own record of leads: the dedupe and assignment state (the CRM
+ * gets a copy). Every method runs inside the lead's write transaction: through
+ * Prisma on PostgreSQL, as prepared statements on the embedded SQLite store.
+ */
 @Injectable()
 export class LeadsRepository {
+  private readonly direct: SqliteDirect | null;
+
+  constructor(prisma: PrismaService) {
+    this.direct = sqliteDirectOf(prisma);
+  }
+
   /** The lead holding this normalised email, else the one holding this phone. */
   async findByContact(
     tx: Transaction,
     contact: { email: string | null; phone: string | null },
   ): Promise<Lead | null> {
+    if (this.direct) {
+      return this.direct.joinTransaction((db) => {
+        const row = ((contact.email && prepared(db, SQL.byEmail).get(contact.email)) ||
+          (contact.phone && prepared(db, SQL.byPhone).get(contact.phone)) ||
+          null) as LeadRow | null;
+        return (
+          row && { ...row, consent: row.consent === 1, createdAt: fromSqliteTime(row.createdAt) }
+        );
+      });
+    }
     const byEmail = contact.email
       ? await tx.lead.findUnique({ where: { email: contact.email } })
       : null;
@@ -42,6 +90,11 @@ export class LeadsRepository {
    * gives its place back, and concurrent creations never share one.
    */
   async nextAssignmentPosition(tx: Transaction): Promise<number> {
+    if (this.direct) {
+      return this.direct.joinTransaction(
+        (db) => (prepared(db, SQL.bump).get(ASSIGNMENT_COUNTER) as { value: number }).value - 1,
+      );
+    }
     const { value } = await tx.counter.upsert({
       where: { name: ASSIGNMENT_COUNTER },
       create: { name: ASSIGNMENT_COUNTER, value: 1 },
@@ -50,7 +103,22 @@ export class LeadsRepository {
     return value - 1;
   }
 
-  create(tx: Transaction, lead: NewLead): Promise<Lead> {
-    return tx.lead.create({ data: { ...lead, interestSkus: lead.interestSkus.join(',') } });
+  async create(tx: Transaction, lead: NewLead): Promise<Lead> {
+    const row: Lead = { ...lead, interestSkus: lead.interestSkus.join(',') };
+    if (this.direct) {
+      this.direct.joinTransaction((db) =>
+        prepared(db, SQL.insert).run(
+          ...COLUMNS.map((c) =>
+            c === 'consent'
+              ? toSqliteBool(row.consent)
+              : c === 'createdAt'
+                ? toSqliteTime(row.createdAt)
+                : row[c],
+          ),
+        ),
+      );
+      return row;
+    }
+    return tx.lead.create({ data: row });
   }
 }

@@ -44,7 +44,7 @@ describe(InternalRequestsService.name, () => {
     const clock = new SystemClock();
     service = new InternalRequestsService(
       new InternalRequestsRepository(prisma),
-      new OutboxService(clock),
+      new OutboxService(clock, prisma),
       new EmbeddedTicketsAdapter(prisma, clock),
       clock,
     );

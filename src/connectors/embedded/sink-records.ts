@@ -1,0 +1,41 @@
+import { randomId } from '../../clients/credential-hasher.js';
+import { PrismaService, sqliteDirectOf } from '../../database/prisma.service.js';
+import { prepared, toSqliteTime } from '../../database/sqlite-sql.js';
+import type { SinkDelivery, SinkReceipt } from '../ports/sinks.port.js';
+
+const INSERT = `INSERT INTO "EmbeddedSinkRecord" ("messageId", "sink", "reference", "payload", "receivedAt") VALUES (?, ?, ?, ?, ?) ON CONFLICT ("messageId") DO NOTHING`;
+const REFERENCE = `SELECT "reference" FROM "EmbeddedSinkRecord" WHERE "messageId" = ?`;
+
+/**
+ * Records what an embedded sink (tickets, CRM, notifications) received, keyed
+ * by the outbox message id: a redelivery returns the reference created the
+ * first time instead of creating a second record.
+ */
+export async function recordSinkDelivery(
+  prisma: PrismaService,
+  sink: string,
+  referencePrefix: string,
+  { messageId, payload }: SinkDelivery,
+  receivedAt: Date,
+): Promise<SinkReceipt> {
+  const reference = `${referencePrefix}-${randomId(8).toUpperCase()}`;
+  const direct = sqliteDirectOf(prisma)?.exclusive((db) =>
+    db.transaction(() => {
+      prepared(db, INSERT).run(
+        messageId,
+        sink,
+        reference,
+        JSON.stringify(payload),
+        toSqliteTime(receivedAt),
+      );
+      return prepared(db, REFERENCE).get(messageId) as { reference: string };
+    })(),
+  );
+  if (direct) return direct;
+  const record = await prisma.embeddedSinkRecord.upsert({
+    where: { messageId },
+    create: { messageId, sink, reference, payload: JSON.stringify(payload), receivedAt },
+    update: {},
+  });
+  return { reference: record.reference };
+}

@@ -1,0 +1,69 @@
+import type { Database } from 'better-sqlite3';
+import {
+  fromSqliteTime,
+  fromSqliteTimeOrNull,
+  prepared,
+  toSqliteTime,
+} from '../database/sqlite-sql.js';
+import type { OutboxMessage } from '../generated/sqlite/client.js';
+
+/**
+ * The outbox worker's statements on the embedded SQLite store, as prepared
+ * statements (the PostgreSQL path goes through Prisma): the worker runs them
+ * for every message every write produces.
+ */
+
+const COLUMNS =
+  '"id", "topic", "aggregateId", "payload", "status", "attempts", "nextAttemptAt", "lockedBy", "lockedUntil", "lastError", "createdAt", "deliveredAt"';
+
+/** One statement claims the oldest due messages: nothing can take them in between. */
+const CLAIM = `UPDATE "OutboxMessage" SET "status" = 'processing', "lockedBy" = ?, "lockedUntil" = ?, "attempts" = "attempts" + 1
+  WHERE "id" IN (
+    SELECT "id" FROM "OutboxMessage"
+    WHERE ("status" = 'pending' AND "nextAttemptAt" <= ?) OR ("status" = 'processing' AND "lockedUntil" < ?)
+    ORDER BY "nextAttemptAt", "createdAt", "id" LIMIT ?)
+  RETURNING ${COLUMNS}`;
+
+const ACKNOWLEDGE = `UPDATE "OutboxMessage" SET "status" = 'delivered', "deliveredAt" = ?, "lockedBy" = NULL, "lockedUntil" = NULL, "lastError" = NULL
+  WHERE "id" = ? AND "status" = 'processing' AND "lockedBy" = ?`;
+
+interface Row {
+  id: string;
+  topic: string;
+  aggregateId: string;
+  payload: string;
+  status: string;
+  attempts: number;
+  nextAttemptAt: string;
+  lockedBy: string | null;
+  lockedUntil: string | null;
+  lastError: string | null;
+  createdAt: string;
+  deliveredAt: string | null;
+}
+
+export function claimDue(
+  db: Database,
+  claim: { workerId: string; now: Date; lockedUntil: Date; limit: number },
+): OutboxMessage[] {
+  const now = toSqliteTime(claim.now);
+  const rows = prepared(db, CLAIM).all(
+    claim.workerId,
+    toSqliteTime(claim.lockedUntil),
+    now,
+    now,
+    claim.limit,
+  ) as Row[];
+  return rows.map((row) => ({
+    ...row,
+    nextAttemptAt: fromSqliteTime(row.nextAttemptAt),
+    lockedUntil: fromSqliteTimeOrNull(row.lockedUntil),
+    createdAt: fromSqliteTime(row.createdAt),
+    deliveredAt: fromSqliteTimeOrNull(row.deliveredAt),
+  }));
+}
+
+/** Marks a claimed message delivered; false when this worker's claim was taken over. */
+export function acknowledge(db: Database, id: string, workerId: string, at: Date): boolean {
+  return prepared(db, ACKNOWLEDGE).run(toSqliteTime(at), id, workerId).changes === 1;
+}
