@@ -13,13 +13,14 @@ import type { Database } from 'better-sqlite3';
  * The better-sqlite3 adapter shares one connection between transactions and
  * plain queries: it serialises transactions with a mutex, but a plain query
  * issued while another request's transaction is open runs *inside* it (and is
- * rolled back with it). This wrapper makes plain queries wait until no
- * transaction is open, so every request sees only committed data.
+ * rolled back with it). This wrapper gives the connection to one user at a
+ * time (a plain query, a transaction from BEGIN to its end, or synchronous
+ * direct work), in arrival order, so every request sees only committed data.
  */
 class SerializedSqliteAdapter implements SqlDriverAdapter {
   readonly provider: SqlDriverAdapter['provider'];
   readonly adapterName: string;
-  #open: Promise<void> | null = null;
+  readonly #lock = new ConnectionLock();
 
   constructor(
     private readonly inner: SqlDriverAdapter,
@@ -29,37 +30,31 @@ class SerializedSqliteAdapter implements SqlDriverAdapter {
     this.adapterName = inner.adapterName;
   }
 
-  async queryRaw(query: SqlQuery): Promise<SqlResultSet> {
-    while (this.#open) await this.#open;
-    return this.inner.queryRaw(query);
+  queryRaw(query: SqlQuery): Promise<SqlResultSet> {
+    return this.#lock.run(() => this.inner.queryRaw(query));
   }
 
-  async executeRaw(query: SqlQuery): Promise<number> {
-    while (this.#open) await this.#open;
-    return this.inner.executeRaw(query);
+  executeRaw(query: SqlQuery): Promise<number> {
+    return this.#lock.run(() => this.inner.executeRaw(query));
   }
 
-  async executeScript(script: string): Promise<void> {
-    while (this.#open) await this.#open;
-    return this.inner.executeScript(script);
+  executeScript(script: string): Promise<void> {
+    return this.#lock.run(() => this.inner.executeScript(script));
   }
 
   /** Runs synchronous work on the connection when no transaction is open; nothing interleaves with it. */
-  async exclusive<T>(work: (db: Database) => T): Promise<T> {
-    while (this.#open) await this.#open;
-    return work(this.db);
+  exclusive<T>(work: (db: Database) => T): Promise<T> {
+    return this.#lock.run(() => work(this.db));
   }
 
   async startTransaction(isolationLevel?: IsolationLevel): Promise<Transaction> {
-    // Claim the connection synchronously after the wait, so `exclusive` work
-    // can never slip in between BEGIN and the marker.
-    while (this.#open) await this.#open;
-    let release!: () => void;
-    const open = new Promise<void>((resolve) => (release = resolve));
-    this.#open = open;
+    // The connection is the transaction's from BEGIN until COMMIT or ROLLBACK.
+    await this.#lock.acquire();
+    let released = false;
     const done = (): void => {
-      if (this.#open === open) this.#open = null;
-      release();
+      if (released) return;
+      released = true;
+      this.#lock.release();
     };
     let tx: Transaction;
     try {
@@ -126,5 +121,39 @@ export class SerializedSqliteAdapterFactory implements SqlDriverAdapterFactory {
     const db = this.#adapter?.db;
     if (!db?.inTransaction) throw new Error('joinTransaction needs an open transaction');
     return work(db);
+  }
+}
+
+/**
+ * A first-come, first-served lock on the one connection. Each release hands
+ * the connection to the next waiter alone; waiters that all woke on every
+ * release and raced for it again cost a burst of wake-ups per transaction
+ * under load.
+ */
+class ConnectionLock {
+  #held = false;
+  readonly #waiters: (() => void)[] = [];
+
+  acquire(): Promise<void> {
+    if (!this.#held) {
+      this.#held = true;
+      return Promise.resolve();
+    }
+    return new Promise((resolve) => this.#waiters.push(resolve));
+  }
+
+  release(): void {
+    const next = this.#waiters.shift();
+    if (next) next();
+    else this.#held = false;
+  }
+
+  async run<T>(work: () => T | Promise<T>): Promise<T> {
+    await this.acquire();
+    try {
+      return await work();
+    } finally {
+      this.release();
+    }
   }
 }
