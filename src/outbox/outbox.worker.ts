@@ -112,14 +112,21 @@ export class OutboxWorker implements OnApplicationBootstrap, OnModuleDestroy {
   private async processBatch(): Promise<number> {
     if (this.stopping) return 0;
     const claimed = await this.claim();
-    for (const [index, message] of claimed.entries()) {
-      if (this.stopping) {
-        await this.release(claimed.slice(index));
-        return index;
+    // On the embedded store, messages that need nothing else updated are
+    // acknowledged together after the batch: one commit instead of one each.
+    const delivered: OutboxMessage[] = [];
+    try {
+      for (const [index, message] of claimed.entries()) {
+        if (this.stopping) {
+          await this.release(claimed.slice(index));
+          return index;
+        }
+        await this.process(message, delivered);
       }
-      await this.process(message);
+      return claimed.length;
+    } finally {
+      await this.acknowledgeAll(delivered);
     }
-    return claimed.length;
   }
 
   private async claim(): Promise<OutboxMessage[]> {
@@ -156,7 +163,7 @@ export class OutboxWorker implements OnApplicationBootstrap, OnModuleDestroy {
     return claimed.sort(deliveryOrder);
   }
 
-  private async process(message: OutboxMessage): Promise<void> {
+  private async process(message: OutboxMessage, delivered: OutboxMessage[]): Promise<void> {
     try {
       const handler = this.outbox.handlerFor(message.topic);
       if (!handler) throw new PermanentDeliveryError(`no handler for topic ${message.topic}`);
@@ -168,7 +175,8 @@ export class OutboxWorker implements OnApplicationBootstrap, OnModuleDestroy {
         messageId: message.id,
         payload: parsePayload(message.payload),
       });
-      await this.acknowledge(message, handler, receipt);
+      if (this.direct && !handler.onDelivered) delivered.push(message);
+      else await this.acknowledge(message, handler, receipt);
     } catch (error) {
       await this.recordFailure(message, error);
     }
@@ -179,20 +187,32 @@ export class OutboxWorker implements OnApplicationBootstrap, OnModuleDestroy {
     handler: OutboxHandler,
     receipt: SinkReceipt,
   ): Promise<void> {
-    const at = this.clock.now();
-    // With nothing to update alongside, the embedded store acknowledges in one statement.
-    const alone = handler.onDelivered
-      ? null
-      : this.direct?.exclusive((db) => acknowledge(db, message.id, this.workerId, at));
-    if (alone) {
-      await alone;
-      return;
-    }
     await this.prisma.$transaction(async (tx) => {
       // Lock lost to a worker that reclaimed the row: that worker acknowledges it.
-      if (!(await this.markDelivered(tx, message, at))) return;
+      if (!(await this.markDelivered(tx, message, this.clock.now()))) return;
       await handler.onDelivered?.(tx, message.aggregateId, receipt);
     }, TRANSACTION_OPTIONS);
+  }
+
+  /**
+   * Acknowledges delivered messages in one transaction (embedded store). If
+   * that fails, their claims expire and they are delivered again, which the
+   * sinks, idempotent on the message id, turn into no-ops.
+   */
+  private async acknowledgeAll(messages: OutboxMessage[]): Promise<void> {
+    if (messages.length === 0) return;
+    const at = this.clock.now();
+    try {
+      await this.direct?.exclusive((db) =>
+        db.transaction(() => {
+          for (const message of messages) acknowledge(db, message.id, this.workerId, at);
+        })(),
+      );
+    } catch (error) {
+      this.logger.error(
+        `could not acknowledge ${messages.length} delivered outbox message(s): ${describeFailure(error)}`,
+      );
+    }
   }
 
   private async markDelivered(tx: Transaction, message: OutboxMessage, at: Date): Promise<boolean> {
