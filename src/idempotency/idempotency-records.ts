@@ -1,5 +1,8 @@
-import type { PrismaService } from '../database/prisma.service.js';
-import { sqliteDirectOf, type SqliteDirect } from '../database/prisma.service.js';
+import {
+  sqliteDirectOf,
+  type PrismaService,
+  type SqliteDirect,
+} from '../database/prisma.service.js';
 import {
   fromSqliteTime,
   isSqliteUniqueViolation,

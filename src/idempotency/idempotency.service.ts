@@ -58,8 +58,6 @@ export type IdempotentWrite<T, P> = (tx: Transaction, prepared: P) => Promise<Id
 
 type Claim = { kind: 'owned'; createdAt: Date } | { kind: 'replay'; status: number; body: unknown };
 
-type Owner = MarkerOwner;
-
 /**
  * Idempotency-Key handling for every write (SPEC §5.8), independent of the
  * transport: HTTP controllers and the MCP server call `execute` the same way.
@@ -112,7 +110,7 @@ export class IdempotencyService implements OnApplicationBootstrap, OnModuleDestr
     if (claim.kind === 'replay') {
       return { status: claim.status, body: claim.body as T, replayed: true };
     }
-    const owner: Owner = { clientId, key, requestHash, createdAt: claim.createdAt };
+    const owner: MarkerOwner = { clientId, key, requestHash, createdAt: claim.createdAt };
     try {
       try {
         return { ...(await this.run(owner, write, prepare)), replayed: false };
@@ -137,7 +135,7 @@ export class IdempotencyService implements OnApplicationBootstrap, OnModuleDestr
   }
 
   private async run<T, P>(
-    owner: Owner,
+    owner: MarkerOwner,
     write: IdempotentWrite<T, P>,
     prepare: (() => Promise<P>) | undefined,
   ): Promise<IdempotentOutcome<T>> {
@@ -203,7 +201,7 @@ export class IdempotencyService implements OnApplicationBootstrap, OnModuleDestr
     throw inFlight(`The Idempotency-Key "${key}" is contended; retry shortly.`);
   }
 
-  private async release(owner: Owner): Promise<void> {
+  private async release(owner: MarkerOwner): Promise<void> {
     try {
       await this.records.release(owner);
     } catch (error) {
