@@ -21,9 +21,31 @@ export abstract class PrismaService extends PrismaClient {}
 export interface SqliteDirect {
   /** Null while the connection is not open yet (Prisma connects on first use). */
   exclusive<T>(work: (db: Database) => T): Promise<T> | null;
-  /** Work inside the Prisma transaction the caller has open; throws when none is. */
+  /**
+   * A transaction of the caller's own (BEGIN IMMEDIATE … COMMIT) around async
+   * work whose every statement goes through `joinTransaction`: cheaper than a
+   * Prisma interactive transaction. Null while the connection is not open.
+   */
+  transaction<T>(work: () => Promise<T>): Promise<T> | null;
+  /** Work inside the transaction the caller has open (Prisma's or its own); throws when none is. */
   joinTransaction<T>(work: (db: Database) => T): T;
 }
+
+/**
+ * Stands in for the Prisma transaction client inside a direct SQLite
+ * transaction: a Prisma query there would wait forever for the connection
+ * the transaction holds, so any use fails at once instead.
+ */
+export const NO_PRISMA_IN_DIRECT_TRANSACTION: unknown = new Proxy(
+  {},
+  {
+    get(_target, property) {
+      throw new Error(
+        `Prisma (${String(property)}) used inside a direct SQLite transaction; use joinTransaction`,
+      );
+    },
+  },
+);
 
 const directAccess = new WeakMap<object, SqliteDirect>();
 

@@ -47,6 +47,26 @@ class SerializedSqliteAdapter implements SqlDriverAdapter {
     return this.#lock.run(() => work(this.db));
   }
 
+  /**
+   * A transaction that is not Prisma's: BEGIN IMMEDIATE, the async work, then
+   * COMMIT (ROLLBACK if it throws), holding the connection throughout. Its
+   * statements go through `joinTransaction`; a Prisma query issued inside
+   * would wait for the connection this holds.
+   */
+  transaction<T>(work: () => Promise<T>): Promise<T> {
+    return this.#lock.run(async () => {
+      this.db.prepare('BEGIN IMMEDIATE').run();
+      try {
+        const result = await work();
+        this.db.prepare('COMMIT').run();
+        return result;
+      } catch (error) {
+        if (this.db.inTransaction) this.db.prepare('ROLLBACK').run();
+        throw error;
+      }
+    });
+  }
+
   async startTransaction(isolationLevel?: IsolationLevel): Promise<Transaction> {
     // The connection is the transaction's from BEGIN until COMMIT or ROLLBACK.
     await this.#lock.acquire();
@@ -110,6 +130,11 @@ export class SerializedSqliteAdapterFactory implements SqlDriverAdapterFactory {
    */
   exclusive<T>(work: (db: Database) => T): Promise<T> | null {
     return this.#adapter ? this.#adapter.exclusive(work) : null;
+  }
+
+  /** A direct transaction on the connection (see the adapter); null until Prisma has connected. */
+  transaction<T>(work: () => Promise<T>): Promise<T> | null {
+    return this.#adapter ? this.#adapter.transaction(work) : null;
   }
 
   /**

@@ -51,3 +51,20 @@ export function isSqliteUniqueViolation(error: unknown): boolean {
   const code = (error as { code?: unknown } | null)?.code;
   return code === 'SQLITE_CONSTRAINT_PRIMARYKEY' || code === 'SQLITE_CONSTRAINT_UNIQUE';
 }
+
+/** Inserts one row; table and column names come from code, values are bound. */
+export function insertRow(
+  db: Database,
+  table: string,
+  row: Readonly<Record<string, unknown>>,
+): void {
+  const columns = Object.keys(row);
+  const sql = `INSERT INTO "${table}" (${columns.map((c) => `"${c}"`).join(', ')}) VALUES (${columns.map(() => '?').join(', ')})`;
+  prepared(db, sql).run(...columns.map((c) => toSqliteValue(row[c])));
+}
+
+function toSqliteValue(value: unknown): unknown {
+  if (value instanceof Date) return toSqliteTime(value);
+  if (typeof value === 'boolean') return toSqliteBool(value);
+  return value;
+}

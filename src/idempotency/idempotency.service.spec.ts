@@ -4,7 +4,12 @@ import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
 import { copyTemplateDb } from '../../test/utils/template-db.js';
 import { GatehouseError } from '../common/errors/gatehouse.error.js';
 import { loadConfig } from '../config/app-config.js';
-import { createPrismaClient, type PrismaService } from '../database/prisma.service.js';
+import {
+  createPrismaClient,
+  sqliteDirectOf,
+  type PrismaService,
+} from '../database/prisma.service.js';
+import { insertRow } from '../database/sqlite-sql.js';
 import {
   ABANDONED_AFTER_MS,
   IdempotencyService,
@@ -39,11 +44,19 @@ describe(IdempotencyService.name, () => {
     body,
   });
 
-  /** A business write: one Setting row per call, so the test can count what committed. */
-  const writeNamed = async (tx: Transaction, name: string) => {
+  /**
+   * A business write: one Setting row per call, so the test can count what
+   * committed. On the embedded store writes go through the direct connection,
+   * as the repositories' do; the Prisma transaction client is not available.
+   */
+  const writeNamed = (_tx: Transaction, name: string) => {
     writes += 1;
-    await tx.setting.create({ data: { key: name, value: 'x' } });
-    return { status: 201, body: { name, createdAt: new Date(0) } };
+    const direct = sqliteDirectOf(prisma);
+    if (!direct) throw new Error('the test store is SQLite');
+    direct.joinTransaction((db) =>
+      insertRow(db, 'Setting', { key: name, value: 'x', updatedAt: new Date() }),
+    );
+    return Promise.resolve({ status: 201, body: { name, createdAt: new Date(0) } });
   };
   const write = (tx: Transaction) => writeNamed(tx, `thing-${writes + 1}`);
 

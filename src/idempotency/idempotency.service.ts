@@ -9,7 +9,12 @@ import type { Principal } from '../auth/principal.js';
 import { Clock } from '../common/clock.js';
 import { GatehouseError } from '../common/errors/gatehouse.error.js';
 import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
-import { PrismaService } from '../database/prisma.service.js';
+import {
+  NO_PRISMA_IN_DIRECT_TRANSACTION,
+  PrismaService,
+  sqliteDirectOf,
+  type SqliteDirect,
+} from '../database/prisma.service.js';
 import { requestContext } from '../common/http/request-context.js';
 import {
   IdempotencyRecords,
@@ -53,7 +58,12 @@ export interface IdempotentResult<T> extends IdempotentOutcome<T> {
   replayed: boolean;
 }
 
-/** The write itself, run in the transaction that also completes the idempotency record. */
+/**
+ * The write itself, run in the transaction that also completes the idempotency
+ * record. `tx` is Prisma's transaction client on PostgreSQL; on the embedded
+ * store the transaction is a direct one and `tx` a stand-in that refuses use:
+ * repositories write through `SqliteDirect.joinTransaction` there.
+ */
 export type IdempotentWrite<T, P> = (tx: Transaction, prepared: P) => Promise<IdempotentOutcome<T>>;
 
 type Claim = { kind: 'owned'; createdAt: Date } | { kind: 'replay'; status: number; body: unknown };
@@ -71,6 +81,7 @@ export class IdempotencyService implements OnApplicationBootstrap, OnModuleDestr
   private readonly logger = new Logger(IdempotencyService.name);
   private purgeTimer: NodeJS.Timeout | undefined;
   private readonly records: IdempotencyRecords;
+  private readonly direct: SqliteDirect | null;
 
   constructor(
     private readonly prisma: PrismaService,
@@ -78,6 +89,7 @@ export class IdempotencyService implements OnApplicationBootstrap, OnModuleDestr
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {
     this.records = new IdempotencyRecords(prisma);
+    this.direct = sqliteDirectOf(prisma);
   }
 
   onApplicationBootstrap(): void {
@@ -141,7 +153,7 @@ export class IdempotencyService implements OnApplicationBootstrap, OnModuleDestr
   ): Promise<IdempotentOutcome<T>> {
     const prepared = prepare ? await prepare() : (undefined as P);
     const context = requestContext.getStore();
-    const result = await this.prisma.$transaction(async (tx) => {
+    const inTransaction = async (tx: Transaction): Promise<IdempotentOutcome<T>> => {
       const outcome = await write(tx, prepared);
       const responseBody = JSON.stringify(outcome.body);
       if (!(await this.records.complete(tx, owner, outcome.status, responseBody))) {
@@ -154,7 +166,12 @@ export class IdempotencyService implements OnApplicationBootstrap, OnModuleDestr
       // record, or none of them does (the request then fails with 503).
       await context?.auditInTransaction?.(tx, outcome.status, body);
       return { status: outcome.status, body };
-    }, TRANSACTION_OPTIONS);
+    };
+    // On the embedded store every statement of a write is a prepared statement,
+    // so the transaction around them need not be Prisma's (~0.3 ms less per write).
+    const result = await (this.direct?.transaction(() =>
+      inTransaction(NO_PRISMA_IN_DIRECT_TRANSACTION as Transaction),
+    ) ?? this.prisma.$transaction(inTransaction, TRANSACTION_OPTIONS));
     if (context?.auditInTransaction) context.audited = true;
     return result;
   }

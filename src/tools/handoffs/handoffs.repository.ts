@@ -1,4 +1,6 @@
 import { Injectable } from '@nestjs/common';
+import { PrismaService, sqliteDirectOf, type SqliteDirect } from '../../database/prisma.service.js';
+import { insertRow } from '../../database/sqlite-sql.js';
 import type { Handoff } from '../../generated/sqlite/client.js';
 import type { Transaction } from '../../idempotency/idempotency.service.js';
 
@@ -19,10 +21,20 @@ export interface NewHandoff {
 /** Gatehouse's own record of handoffs to staff. */
 @Injectable()
 export class HandoffsRepository {
-  create(tx: Transaction, handoff: NewHandoff): Promise<Handoff> {
-    return tx.handoff.create({
-      data: { ...handoff, customerContact: JSON.stringify(handoff.customerContact) },
-    });
+  private readonly direct: SqliteDirect | null;
+
+  constructor(prisma: PrismaService) {
+    this.direct = sqliteDirectOf(prisma);
+  }
+
+  async create(tx: Transaction, handoff: NewHandoff): Promise<Handoff> {
+    const row: Handoff = { ...handoff, customerContact: JSON.stringify(handoff.customerContact) };
+    if (this.direct) {
+      // Inside the write's transaction on the embedded store: a prepared statement.
+      this.direct.joinTransaction((db) => insertRow(db, 'Handoff', row));
+      return row;
+    }
+    return tx.handoff.create({ data: row });
   }
 
   async transition(

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { PrismaService, sqliteDirectOf, type SqliteDirect } from '../../database/prisma.service.js';
-import { fromSqliteTime, prepared, toSqliteTime, toSqliteBool } from '../../database/sqlite-sql.js';
+import { fromSqliteTime, insertRow, prepared } from '../../database/sqlite-sql.js';
 import type { Lead } from '../../generated/sqlite/client.js';
 import type { Transaction } from '../../idempotency/idempotency.service.js';
 
@@ -43,7 +43,6 @@ const COLUMN_LIST = COLUMNS.map((c) => `"${c}"`).join(', ');
 const SQL = {
   byEmail: `SELECT ${COLUMN_LIST} FROM "Lead" WHERE "email" = ?`,
   byPhone: `SELECT ${COLUMN_LIST} FROM "Lead" WHERE "phone" = ?`,
-  insert: `INSERT INTO "Lead" (${COLUMN_LIST}) VALUES (${COLUMNS.map(() => '?').join(', ')})`,
   bump: `INSERT INTO "Counter" ("name", "value") VALUES (?, 1) ON CONFLICT ("name") DO UPDATE SET "value" = "value" + 1 RETURNING "value"`,
 };
 
@@ -106,17 +105,7 @@ export class LeadsRepository {
   async create(tx: Transaction, lead: NewLead): Promise<Lead> {
     const row: Lead = { ...lead, interestSkus: lead.interestSkus.join(',') };
     if (this.direct) {
-      this.direct.joinTransaction((db) =>
-        prepared(db, SQL.insert).run(
-          ...COLUMNS.map((c) =>
-            c === 'consent'
-              ? toSqliteBool(row.consent)
-              : c === 'createdAt'
-                ? toSqliteTime(row.createdAt)
-                : row[c],
-          ),
-        ),
-      );
+      this.direct.joinTransaction((db) => insertRow(db, 'Lead', row));
       return row;
     }
     return tx.lead.create({ data: row });

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
-import { PrismaService } from '../../database/prisma.service.js';
+import { PrismaService, sqliteDirectOf, type SqliteDirect } from '../../database/prisma.service.js';
+import { insertRow } from '../../database/sqlite-sql.js';
 import type { InternalRequest } from '../../generated/sqlite/client.js';
 import { TRANSACTION_OPTIONS, type Transaction } from '../../idempotency/idempotency.service.js';
 import type { InternalRequestStatus } from './dto/internal-request.dto.js';
@@ -22,16 +23,25 @@ export interface NewInternalRequest {
 /** Gatehouse's own record of internal requests (not the ticket system's). */
 @Injectable()
 export class InternalRequestsRepository {
-  constructor(private readonly prisma: PrismaService) {}
+  private readonly direct: SqliteDirect | null;
 
-  create(tx: Transaction, request: NewInternalRequest): Promise<InternalRequest> {
-    return tx.internalRequest.create({
-      data: {
-        ...request,
-        requester: JSON.stringify(request.requester),
-        updatedAt: request.createdAt,
-      },
-    });
+  constructor(private readonly prisma: PrismaService) {
+    this.direct = sqliteDirectOf(prisma);
+  }
+
+  async create(tx: Transaction, request: NewInternalRequest): Promise<InternalRequest> {
+    const row: InternalRequest = {
+      ...request,
+      requester: JSON.stringify(request.requester),
+      ticketRef: null,
+      updatedAt: request.createdAt,
+    };
+    if (this.direct) {
+      // Inside the write's transaction on the embedded store: a prepared statement.
+      this.direct.joinTransaction((db) => insertRow(db, 'InternalRequest', row));
+      return row;
+    }
+    return tx.internalRequest.create({ data: row });
   }
 
   findForClient(id: string, clientId: string): Promise<InternalRequest | null> {
