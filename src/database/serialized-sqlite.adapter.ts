@@ -8,6 +8,7 @@ import type {
   Transaction,
 } from '@prisma/driver-adapter-utils';
 import type { Database } from 'better-sqlite3';
+import { prepared } from './sqlite-sql.js';
 
 /**
  * The better-sqlite3 adapter shares one connection between transactions and
@@ -55,13 +56,13 @@ class SerializedSqliteAdapter implements SqlDriverAdapter {
    */
   transaction<T>(work: () => Promise<T>): Promise<T> {
     return this.#lock.run(async () => {
-      this.db.prepare('BEGIN IMMEDIATE').run();
+      prepared(this.db, 'BEGIN IMMEDIATE').run();
       try {
         const result = await work();
-        this.db.prepare('COMMIT').run();
+        prepared(this.db, 'COMMIT').run();
         return result;
       } catch (error) {
-        if (this.db.inTransaction) this.db.prepare('ROLLBACK').run();
+        if (this.db.inTransaction) prepared(this.db, 'ROLLBACK').run();
         throw error;
       }
     });

@@ -5,6 +5,7 @@ import {
 } from '../database/prisma.service.js';
 import {
   fromSqliteTime,
+  insertRow,
   isSqliteUniqueViolation,
   prepared,
   toSqliteTime,
@@ -37,7 +38,6 @@ type Fresh = Omit<IdempotencyRecordRow, 'clientId' | 'key'>;
 const COLUMNS =
   '"clientId", "key", "requestHash", "status", "responseStatus", "responseBody", "createdAt", "expiresAt"';
 const SQL = {
-  insert: `INSERT INTO "IdempotencyRecord" (${COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
   find: `SELECT ${COLUMNS} FROM "IdempotencyRecord" WHERE "clientId" = ? AND "key" = ?`,
   retake: `UPDATE "IdempotencyRecord" SET "requestHash" = ?, "status" = ?, "responseStatus" = ?, "responseBody" = ?, "createdAt" = ?, "expiresAt" = ? WHERE "clientId" = ? AND "key" = ? AND "status" = ? AND "createdAt" = ?`,
   complete: `UPDATE "IdempotencyRecord" SET "status" = 'completed', "responseStatus" = ?, "responseBody" = ? WHERE "clientId" = ? AND "key" = ? AND "requestHash" = ? AND "createdAt" = ? AND "status" = 'in_flight'`,
@@ -65,7 +65,7 @@ export class IdempotencyRecords {
   async insert(clientId: string, key: string, fresh: Fresh): Promise<boolean> {
     const direct = this.direct?.exclusive((db) => {
       try {
-        prepared(db, SQL.insert).run(...this.values(clientId, key, fresh));
+        insertRow(db, 'IdempotencyRecord', { clientId, key, ...fresh });
         return true;
       } catch (error) {
         if (isSqliteUniqueViolation(error)) return false;
@@ -100,7 +100,12 @@ export class IdempotencyRecords {
     const direct = this.direct?.exclusive(
       (db) =>
         prepared(db, SQL.retake).run(
-          ...this.values(clientId, key, fresh).slice(2),
+          fresh.requestHash,
+          fresh.status,
+          fresh.responseStatus,
+          fresh.responseBody,
+          toSqliteTime(fresh.createdAt),
+          toSqliteTime(fresh.expiresAt),
           clientId,
           key,
           status,
@@ -142,19 +147,6 @@ export class IdempotencyRecords {
     });
     if (direct) return direct;
     await this.prisma.idempotencyRecord.deleteMany({ where: { ...owner, status: 'in_flight' } });
-  }
-
-  private values(clientId: string, key: string, fresh: Fresh): unknown[] {
-    return [
-      clientId,
-      key,
-      fresh.requestHash,
-      fresh.status,
-      fresh.responseStatus,
-      fresh.responseBody,
-      toSqliteTime(fresh.createdAt),
-      toSqliteTime(fresh.expiresAt),
-    ];
   }
 }
 

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { Clock } from '../common/clock.js';
 import { PrismaService, sqliteDirectOf, type SqliteDirect } from '../database/prisma.service.js';
-import { prepared, toSqliteTime } from '../database/sqlite-sql.js';
+import { insertRow } from '../database/sqlite-sql.js';
 import type { Transaction } from '../idempotency/idempotency.service.js';
 import type { OutboxEntry, OutboxHandler, OutboxTopic } from './outbox.types.js';
 
@@ -27,32 +27,18 @@ export class OutboxService {
   async enqueue(tx: Transaction, entry: OutboxEntry): Promise<string> {
     const now = this.clock.now();
     const id = `msg_${randomUUID()}`;
-    if (this.direct) {
-      // The embedded store's hot path: a prepared statement in the same transaction.
-      const at = toSqliteTime(now);
-      this.direct.joinTransaction((db) =>
-        prepared(db, INSERT).run(
-          id,
-          entry.topic,
-          entry.aggregateId,
-          JSON.stringify(entry.payload),
-          at,
-          at,
-        ),
-      );
-      return id;
-    }
-    await tx.outboxMessage.create({
-      data: {
-        id,
-        topic: entry.topic,
-        aggregateId: entry.aggregateId,
-        payload: JSON.stringify(entry.payload),
-        status: 'pending',
-        nextAttemptAt: now,
-        createdAt: now,
-      },
-    });
+    const row = {
+      id,
+      topic: entry.topic,
+      aggregateId: entry.aggregateId,
+      payload: JSON.stringify(entry.payload),
+      status: 'pending',
+      nextAttemptAt: now,
+      createdAt: now,
+    };
+    // The embedded store's hot path: a prepared statement in the same transaction.
+    if (this.direct) this.direct.joinTransaction((db) => insertRow(db, 'OutboxMessage', row));
+    else await tx.outboxMessage.create({ data: row });
     return id;
   }
 
@@ -65,5 +51,3 @@ export class OutboxService {
     return this.handlers.get(topic as OutboxTopic);
   }
 }
-
-const INSERT = `INSERT INTO "OutboxMessage" ("id", "topic", "aggregateId", "payload", "status", "attempts", "nextAttemptAt", "createdAt") VALUES (?, ?, ?, ?, 'pending', 0, ?, ?)`;
