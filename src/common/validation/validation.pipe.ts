@@ -1,6 +1,7 @@
 import { ValidationPipe } from '@nestjs/common';
 import { validateSync, type ValidationError, type ValidatorOptions } from 'class-validator';
 import { GatehouseError, type FieldError } from '../errors/gatehouse.error.js';
+import { cacheValidationMetadata } from './metadata-cache.js';
 
 /** Flattens class-validator's tree into `{field, message}` pairs with dotted paths. */
 export function flattenValidationErrors(errors: ValidationError[], parent = ''): FieldError[] {
@@ -30,6 +31,7 @@ class SyncValidationPipe extends ValidationPipe {
  * converted to the DTO's declared types only where the DTO says so.
  */
 export function createValidationPipe(): ValidationPipe {
+  cacheValidationMetadata();
   return new SyncValidationPipe({
     whitelist: true,
     forbidNonWhitelisted: true,
