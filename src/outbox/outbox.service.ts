@@ -1,5 +1,5 @@
-import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
+import { timeOrderedUuid } from '../common/ids/time-ordered-uuid.js';
 import { Clock } from '../common/clock.js';
 import { PrismaService, sqliteDirectOf, type SqliteDirect } from '../database/prisma.service.js';
 import { insertRow } from '../database/sqlite-sql.js';
@@ -26,7 +26,8 @@ export class OutboxService {
   /** Adds a message inside the caller's transaction; returns its id (the sink's messageId). */
   async enqueue(tx: Transaction, entry: OutboxEntry): Promise<string> {
     const now = this.clock.now();
-    const id = `msg_${randomUUID()}`;
+    // Time-ordered, so new rows (and their sink records) append to the primary-key index.
+    const id = `msg_${timeOrderedUuid()}`;
     const row = {
       id,
       topic: entry.topic,
