@@ -230,7 +230,13 @@ describe(OutboxWorker.name, () => {
     });
     const [permanent] = await enqueue(1);
     await prisma.outboxMessage.create({
-      data: { id: 'msg_unknown', topic: 'mystery.topic', aggregateId: 'x', payload: '{}' },
+      data: {
+        id: 'msg_unknown',
+        topic: 'mystery.topic',
+        aggregateId: 'x',
+        payload: '{}',
+        nextAttemptAt: clock.now(),
+      },
     });
     await prisma.outboxMessage.create({
       data: {
