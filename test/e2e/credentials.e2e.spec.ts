@@ -9,7 +9,9 @@ const READ = '/v1/inventory?q=ban';
 
 describe('credential lifecycle (SPEC §3)', () => {
   let t: TestApp;
-  const clock = new TestClock(Date.parse('2026-11-22T08:00:00Z'));
+  // Starts at the real time and only moves forward: the CLI, a separate process, stamps
+  // expiries with the real clock, which must never be ahead of the server's.
+  const clock = new TestClock();
   const logger = new CapturingLogger();
   /** Every secret the suite created, searched for in logs, responses and the database at the end. */
   const secrets: string[] = [];
