@@ -24,9 +24,13 @@ export interface SqliteDirect {
   /**
    * A transaction of the caller's own (BEGIN IMMEDIATE … COMMIT) around async
    * work whose every statement goes through `joinTransaction`: cheaper than a
-   * Prisma interactive transaction. Null while the connection is not open.
+   * Prisma interactive transaction. Transactions started in the same turn of
+   * the event loop share one commit, each in its own savepoint; the promise
+   * settles once that commit is durable. Null while the connection is not open.
    */
   transaction<T>(work: () => Promise<T>): Promise<T> | null;
+  /** Direct transactions committed so far and the group commits they took (several share one). */
+  readonly groupStats: { transactions: number; groups: number };
   /** Work inside the transaction the caller has open (Prisma's or its own); throws when none is. */
   joinTransaction<T>(work: (db: Database) => T): T;
 }

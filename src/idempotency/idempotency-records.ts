@@ -61,18 +61,27 @@ export class IdempotencyRecords {
     this.direct = sqliteDirectOf(prisma);
   }
 
-  /** Inserts the record; false when the (client, key) pair already has one. */
+  /**
+   * Inserts the record; false when the (client, key) pair already has one.
+   * On SQLite the insert joins the next group commit, so the markers of
+   * concurrent writes share one fsync; each is committed before it returns.
+   */
   async insert(clientId: string, key: string, fresh: Fresh): Promise<boolean> {
-    const direct = this.direct?.exclusive((db) => {
-      try {
-        insertRow(db, 'IdempotencyRecord', { clientId, key, ...fresh });
-        return true;
-      } catch (error) {
-        if (isSqliteUniqueViolation(error)) return false;
-        throw error;
-      }
-    });
-    if (direct) return direct;
+    const direct = this.direct;
+    const inserted = direct?.transaction(() =>
+      Promise.resolve(
+        direct.joinTransaction((db) => {
+          try {
+            insertRow(db, 'IdempotencyRecord', { clientId, key, ...fresh });
+            return true;
+          } catch (error) {
+            if (isSqliteUniqueViolation(error)) return false;
+            throw error;
+          }
+        }),
+      ),
+    );
+    if (inserted) return inserted;
     try {
       await this.prisma.idempotencyRecord.create({ data: { clientId, key, ...fresh } });
       return true;
