@@ -132,8 +132,14 @@ export class OutboxWorker implements OnApplicationBootstrap, OnModuleDestroy {
   private async claim(): Promise<OutboxMessage[]> {
     const now = this.clock.now();
     const lockedUntil = new Date(now.getTime() + OUTBOX_LOCK_MS);
-    const direct = this.direct?.exclusive((db) =>
-      claimDue(db, { workerId: this.workerId, now, lockedUntil, limit: OUTBOX_BATCH_SIZE }),
+    // Joins the next group commit on SQLite: the claim shares its fsync with concurrent writes.
+    const sqlite = this.direct;
+    const direct = sqlite?.transaction(() =>
+      Promise.resolve(
+        sqlite.joinTransaction((db) =>
+          claimDue(db, { workerId: this.workerId, now, lockedUntil, limit: OUTBOX_BATCH_SIZE }),
+        ),
+      ),
     );
     if (direct) return (await direct).sort(deliveryOrder);
     const due = {
@@ -195,7 +201,8 @@ export class OutboxWorker implements OnApplicationBootstrap, OnModuleDestroy {
   }
 
   /**
-   * Acknowledges delivered messages in one transaction (embedded store). If
+   * Acknowledges delivered messages in one transaction (embedded store), in
+   * the next group commit. If
    * that fails, their claims expire and they are delivered again, which the
    * sinks, idempotent on the message id, turn into no-ops.
    */
@@ -203,10 +210,13 @@ export class OutboxWorker implements OnApplicationBootstrap, OnModuleDestroy {
     if (messages.length === 0) return;
     const at = this.clock.now();
     try {
-      await this.direct?.exclusive((db) =>
-        db.transaction(() => {
-          for (const message of messages) acknowledge(db, message.id, this.workerId, at);
-        })(),
+      const sqlite = this.direct;
+      await sqlite?.transaction(() =>
+        Promise.resolve(
+          sqlite.joinTransaction((db) => {
+            for (const message of messages) acknowledge(db, message.id, this.workerId, at);
+          }),
+        ),
       );
     } catch (error) {
       this.logger.error(
