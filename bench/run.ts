@@ -248,9 +248,13 @@ async function outboxBacklog(base: string): Promise<number> {
 }
 
 /** The batched audit writer's counters, from /metrics: how well requests share a commit. */
-async function auditBatching(
-  base: string,
-): Promise<{ batches: number; events: number; seconds: number }> {
+async function auditBatching(base: string): Promise<{
+  batches: number;
+  events: number;
+  seconds: number;
+  writeTransactions: number;
+  writeCommits: number;
+}> {
   const text = await (await fetch(`${base}/metrics`)).text();
   const read = (name: string) =>
     Number(new RegExp(`^${name} ([0-9.e+-]+)$`, 'm').exec(text)?.[1] ?? NaN);
@@ -258,6 +262,8 @@ async function auditBatching(
     batches: read('gatehouse_audit_batches_total'),
     events: read('gatehouse_audit_events_total'),
     seconds: read('gatehouse_audit_append_seconds_total'),
+    writeTransactions: read('gatehouse_sqlite_write_transactions_total'),
+    writeCommits: read('gatehouse_sqlite_write_commits_total'),
   };
 }
 
@@ -582,6 +588,7 @@ async function main(): Promise<void> {
       table(rows),
       '',
       `Audit appends: ${audit.events} events in ${audit.batches} batch transactions (${(audit.events / Math.max(1, audit.batches)).toFixed(1)} per batch, ${((audit.seconds / Math.max(1, audit.events)) * 1e6).toFixed(1)} µs per event)`,
+      `Write transactions (Idempotency-Key claims, writes, outbox claims and acknowledgements, sink records): ${audit.writeTransactions} in ${audit.writeCommits} group commits (${(audit.writeTransactions / Math.max(1, audit.writeCommits)).toFixed(1)} per commit)`,
       `Gatehouse peak RSS: ${peakRssMb.toFixed(0)} MB (VmHWM); RSS at the end: ${memory?.rssMb.toFixed(0) ?? '?'} MB; exit code after SIGTERM: ${exitCode}`,
       ...(soak.length > 0
         ? [`Soak RSS (s: MB): ${soak.map((s) => `${s.second}: ${s.rssMb.toFixed(0)}`).join(', ')}`]

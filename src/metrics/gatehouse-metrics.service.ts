@@ -3,7 +3,7 @@ import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom
 import { AuditWriter } from '../audit/audit-writer.service.js';
 import { Clock } from '../common/clock.js';
 import type { UpstreamCall } from '../common/http/request-context.js';
-import { PrismaService } from '../database/prisma.service.js';
+import { PrismaService, sqliteDirectOf } from '../database/prisma.service.js';
 
 /** Seconds; dense below 10 ms, where the hot path lives. */
 const LATENCY_BUCKETS = [
@@ -115,6 +115,18 @@ export class GatehouseMetrics {
     registers: [this.registry],
   });
 
+  private readonly writeTransactions = new Counter({
+    name: 'gatehouse_sqlite_write_transactions_total',
+    help: 'Write transactions committed on the embedded SQLite store (0 on PostgreSQL).',
+    registers: [this.registry],
+  });
+
+  private readonly writeCommits = new Counter({
+    name: 'gatehouse_sqlite_write_commits_total',
+    help: 'Group commits those write transactions took; transactions ÷ commits is how many shared an fsync.',
+    registers: [this.registry],
+  });
+
   constructor(
     private readonly prisma: PrismaService,
     private readonly audit: AuditWriter,
@@ -193,6 +205,9 @@ export class GatehouseMetrics {
     setCounter(this.auditBatches, batches);
     setCounter(this.auditEvents, events);
     setCounter(this.auditSeconds, totalMs / 1000);
+    const writes = sqliteDirectOf(this.prisma)?.groupStats;
+    setCounter(this.writeTransactions, writes?.transactions ?? 0);
+    setCounter(this.writeCommits, writes?.groups ?? 0);
   }
 }
 

@@ -215,6 +215,29 @@ describe('observability: request logs, /healthz, /readyz, /metrics', () => {
       expect(text).toMatch(/^process_resident_memory_bytes \d+/m);
     });
 
+    it('counts the write transactions on the embedded store and the group commits they shared', async () => {
+      const writer = await t.token(['leads:write']);
+      const before = await scrape();
+      const lead = (n: number) =>
+        t.http
+          .post('/v1/leads')
+          .auth(writer, { type: 'bearer' })
+          .set('idempotency-key', `obs-lead-key-${n}`)
+          .send({ name: 'Khách', email: `obs-${n}@example.vn`, channel: 'web', consent: true });
+      // Sent together, so their Idempotency-Key claims and writes can share commits.
+      const answers = await Promise.all([1, 2, 3, 4].map(lead));
+      expect(answers.map((r) => r.status)).toEqual([201, 201, 201, 201]);
+      const after = await scrape();
+      const delta = (name: string) =>
+        (sample(after, name, {}) ?? NaN) - (sample(before, name, {}) ?? NaN);
+      // Each lead: its key claim and its write transaction, at least.
+      expect(delta('gatehouse_sqlite_write_transactions_total')).toBeGreaterThanOrEqual(8);
+      expect(delta('gatehouse_sqlite_write_commits_total')).toBeGreaterThan(0);
+      expect(delta('gatehouse_sqlite_write_commits_total')).toBeLessThanOrEqual(
+        delta('gatehouse_sqlite_write_transactions_total'),
+      );
+    });
+
     it('counts throttled requests per tool and client', async () => {
       const client = await t.client(['inventory:read'], { limits: { read: 1 } });
       const limited = await t.tokenFor(client);
