@@ -105,7 +105,8 @@ export async function createApp(options: CreateAppOptions = {}): Promise<Created
     { logger: options.logger ?? ['log', 'warn', 'error'], bufferLogs: false },
   );
   late.recorder = app.get(AuditRecorder);
-  app.enableShutdownHooks();
+  // Only the signals that mean "stop": SIGUSR2 (heap snapshots), SIGHUP and the rest keep their own meaning.
+  app.enableShutdownHooks(['SIGTERM', 'SIGINT']);
   if (config.corsOrigins.length > 0) app.enableCors({ origin: config.corsOrigins });
 
   const prisma = app.get(PrismaService);

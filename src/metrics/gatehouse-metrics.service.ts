@@ -4,6 +4,7 @@ import { AuditWriter } from '../audit/audit-writer.service.js';
 import { Clock } from '../common/clock.js';
 import type { UpstreamCall } from '../common/http/request-context.js';
 import { PrismaService, sqliteDirectOf } from '../database/prisma.service.js';
+import { logDrops } from '../observability/logging/root-logger.js';
 
 /** Seconds; dense below 10 ms, where the hot path lives. */
 const LATENCY_BUCKETS = [
@@ -127,6 +128,12 @@ export class GatehouseMetrics {
     registers: [this.registry],
   });
 
+  private readonly logLinesDropped = new Counter({
+    name: 'gatehouse_log_lines_dropped_total',
+    help: 'Log lines dropped because stdout did not take them and 64 MiB were already waiting.',
+    registers: [this.registry],
+  });
+
   constructor(
     private readonly prisma: PrismaService,
     private readonly audit: AuditWriter,
@@ -164,7 +171,7 @@ export class GatehouseMetrics {
 
   /** The exposition text: this app's metrics, then the process's. */
   async render(): Promise<string> {
-    this.readAudit();
+    this.readCumulative();
     await this.readOutbox();
     const own = await this.registry.metrics();
     const proc = await processMetrics().metrics();
@@ -200,7 +207,8 @@ export class GatehouseMetrics {
     }
   }
 
-  private readAudit(): void {
+  /** Figures kept as running totals elsewhere: the audit writer, the SQLite group commits, the log stream. */
+  private readCumulative(): void {
     const { batches, events, totalMs } = this.audit.stats;
     setCounter(this.auditBatches, batches);
     setCounter(this.auditEvents, events);
@@ -208,6 +216,7 @@ export class GatehouseMetrics {
     const writes = sqliteDirectOf(this.prisma)?.groupStats;
     setCounter(this.writeTransactions, writes?.transactions ?? 0);
     setCounter(this.writeCommits, writes?.groups ?? 0);
+    setCounter(this.logLinesDropped, logDrops.lines);
   }
 }
 

@@ -212,6 +212,7 @@ describe('observability: request logs, /healthz, /readyz, /metrics', () => {
       );
       expect(sample(text, 'gatehouse_audit_batches_total', {})).toBeGreaterThan(0);
       expect(sample(text, 'gatehouse_audit_events_total', {})).toBeGreaterThan(0);
+      expect(sample(text, 'gatehouse_log_lines_dropped_total', {})).toBe(0);
       expect(text).toMatch(/^process_resident_memory_bytes \d+/m);
     });
 
