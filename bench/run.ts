@@ -499,10 +499,18 @@ async function main(): Promise<void> {
         await load(scenario.options(baseBase), settings.warmup);
       }
     }
+    // Group commits while writes are under load (the outbox drain afterwards commits one by one).
+    const writesUnderLoad = { transactions: 0, commits: 0 };
     for (const row of rows.filter((r) => !r.scenario.unavailable)) {
       for (let round = 1; round <= settings.rounds; round++) {
         let left = 0;
+        const before = await auditBatching(gateBase);
         const g = await load(row.scenario.options(gateBase), settings.duration, pid, async () => {
+          const after = await auditBatching(gateBase);
+          if (row.scenario.id === 'create_lead') {
+            writesUnderLoad.transactions += after.writeTransactions - before.writeTransactions;
+            writesUnderLoad.commits += after.writeCommits - before.writeCommits;
+          }
           left = await waitForOutbox(gateBase);
         });
         if (left > 0) log(`outbox still holds ${left} message(s); the baseline shares its core`);
@@ -588,7 +596,7 @@ async function main(): Promise<void> {
       table(rows),
       '',
       `Audit appends: ${audit.events} events in ${audit.batches} batch transactions (${(audit.events / Math.max(1, audit.batches)).toFixed(1)} per batch, ${((audit.seconds / Math.max(1, audit.events)) * 1e6).toFixed(1)} µs per event)`,
-      `Write transactions (Idempotency-Key claims, writes, outbox claims and acknowledgements, sink records): ${audit.writeTransactions} in ${audit.writeCommits} group commits (${(audit.writeTransactions / Math.max(1, audit.writeCommits)).toFixed(1)} per commit)`,
+      `Write transactions (Idempotency-Key claims, writes, outbox claims and acknowledgements, sink records): ${audit.writeTransactions} in ${audit.writeCommits} group commits (${(audit.writeTransactions / Math.max(1, audit.writeCommits)).toFixed(1)} per commit); during the create_lead rounds ${writesUnderLoad.transactions} in ${writesUnderLoad.commits} (${(writesUnderLoad.transactions / Math.max(1, writesUnderLoad.commits)).toFixed(1)} per commit)`,
       `Gatehouse peak RSS: ${peakRssMb.toFixed(0)} MB (VmHWM); RSS at the end: ${memory?.rssMb.toFixed(0) ?? '?'} MB; exit code after SIGTERM: ${exitCode}`,
       ...(soak.length > 0
         ? [`Soak RSS (s: MB): ${soak.map((s) => `${s.second}: ${s.rssMb.toFixed(0)}`).join(', ')}`]
