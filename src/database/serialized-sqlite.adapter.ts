@@ -62,8 +62,9 @@ class SerializedSqliteAdapter implements SqlDriverAdapter {
   }
 
   /**
-   * A transaction that is not Prisma's, with group commit. Transactions that
-   * queue while the connection is busy run together: one BEGIN IMMEDIATE,
+   * A transaction that is not Prisma's, with group commit. Transactions
+   * started in the same turn of the event loop, or while the connection is
+   * busy, run together: one BEGIN IMMEDIATE,
    * each caller's async work in its own savepoint in arrival order, then one
    * COMMIT. A work that throws is rolled back to its savepoint alone; every
    * caller's promise settles only after the shared COMMIT, so nothing is
@@ -99,6 +100,17 @@ class SerializedSqliteAdapter implements SqlDriverAdapter {
     }
     try {
       await this.#commitGroup(members);
+    } catch (error) {
+      // One of the group's own statements (SAVEPOINT bookkeeping, ROLLBACK) failed:
+      // nothing of the group is committed, so every caller not yet answered gets the error.
+      if (this.db.inTransaction) {
+        try {
+          prepared(this.db, 'ROLLBACK').run();
+        } catch {
+          // The connection is unusable; the next BEGIN will say so to its callers.
+        }
+      }
+      for (const member of members) member.reject(error);
     } finally {
       this.#lock.release();
     }
