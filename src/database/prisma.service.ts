@@ -29,6 +29,8 @@ export interface SqliteDirect {
    * settles once that commit is durable. Null while the connection is not open.
    */
   transaction<T>(work: () => Promise<T>): Promise<T> | null;
+  /** `transaction` for synchronous work on the connection: its own transaction, in the next group commit. */
+  transactionSync<T>(work: (db: Database) => T): Promise<T> | null;
   /** Direct transactions committed so far and the group commits they took (several share one). */
   readonly groupStats: { transactions: number; groups: number };
   /** Work inside the transaction the caller has open (Prisma's or its own); throws when none is. */

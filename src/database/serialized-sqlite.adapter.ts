@@ -232,6 +232,11 @@ export class SerializedSqliteAdapterFactory implements SqlDriverAdapterFactory {
     return this.#adapter ? this.#adapter.transaction(work) : null;
   }
 
+  transactionSync<T>(work: (db: Database) => T): Promise<T> | null {
+    const adapter = this.#adapter;
+    return adapter ? adapter.transaction(() => Promise.resolve(work(adapter.db))) : null;
+  }
+
   /**
    * Synchronous work inside the Prisma transaction the caller has open: the
    * connection is the transaction's while it is open (plain queries wait for

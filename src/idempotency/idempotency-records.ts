@@ -67,20 +67,15 @@ export class IdempotencyRecords {
    * concurrent writes share one fsync; each is committed before it returns.
    */
   async insert(clientId: string, key: string, fresh: Fresh): Promise<boolean> {
-    const direct = this.direct;
-    const inserted = direct?.transaction(() =>
-      Promise.resolve(
-        direct.joinTransaction((db) => {
-          try {
-            insertRow(db, 'IdempotencyRecord', { clientId, key, ...fresh });
-            return true;
-          } catch (error) {
-            if (isSqliteUniqueViolation(error)) return false;
-            throw error;
-          }
-        }),
-      ),
-    );
+    const inserted = this.direct?.transactionSync((db) => {
+      try {
+        insertRow(db, 'IdempotencyRecord', { clientId, key, ...fresh });
+        return true;
+      } catch (error) {
+        if (isSqliteUniqueViolation(error)) return false;
+        throw error;
+      }
+    });
     if (inserted) return inserted;
     try {
       await this.prisma.idempotencyRecord.create({ data: { clientId, key, ...fresh } });

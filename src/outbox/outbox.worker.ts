@@ -133,13 +133,8 @@ export class OutboxWorker implements OnApplicationBootstrap, OnModuleDestroy {
     const now = this.clock.now();
     const lockedUntil = new Date(now.getTime() + OUTBOX_LOCK_MS);
     // Joins the next group commit on SQLite: the claim shares its fsync with concurrent writes.
-    const sqlite = this.direct;
-    const direct = sqlite?.transaction(() =>
-      Promise.resolve(
-        sqlite.joinTransaction((db) =>
-          claimDue(db, { workerId: this.workerId, now, lockedUntil, limit: OUTBOX_BATCH_SIZE }),
-        ),
-      ),
+    const direct = this.direct?.transactionSync((db) =>
+      claimDue(db, { workerId: this.workerId, now, lockedUntil, limit: OUTBOX_BATCH_SIZE }),
     );
     if (direct) return (await direct).sort(deliveryOrder);
     const due = {
@@ -210,14 +205,9 @@ export class OutboxWorker implements OnApplicationBootstrap, OnModuleDestroy {
     if (messages.length === 0) return;
     const at = this.clock.now();
     try {
-      const sqlite = this.direct;
-      await sqlite?.transaction(() =>
-        Promise.resolve(
-          sqlite.joinTransaction((db) => {
-            for (const message of messages) acknowledge(db, message.id, this.workerId, at);
-          }),
-        ),
-      );
+      await this.direct?.transactionSync((db) => {
+        for (const message of messages) acknowledge(db, message.id, this.workerId, at);
+      });
     } catch (error) {
       this.logger.error(
         `could not acknowledge ${messages.length} delivered outbox message(s): ${describeFailure(error)}`,

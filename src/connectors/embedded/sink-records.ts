@@ -19,22 +19,17 @@ export async function recordSinkDelivery(
   receivedAt: Date,
 ): Promise<SinkReceipt> {
   const reference = `${referencePrefix}-${randomId(8).toUpperCase()}`;
-  const sqlite = sqliteDirectOf(prisma);
   // Joins the next group commit: concurrent deliveries share one fsync.
-  const direct = sqlite?.transaction(() =>
-    Promise.resolve(
-      sqlite.joinTransaction((db) => {
-        prepared(db, INSERT).run(
-          messageId,
-          sink,
-          reference,
-          JSON.stringify(payload),
-          toSqliteTime(receivedAt),
-        );
-        return prepared(db, REFERENCE).get(messageId) as { reference: string };
-      }),
-    ),
-  );
+  const direct = sqliteDirectOf(prisma)?.transactionSync((db) => {
+    prepared(db, INSERT).run(
+      messageId,
+      sink,
+      reference,
+      JSON.stringify(payload),
+      toSqliteTime(receivedAt),
+    );
+    return prepared(db, REFERENCE).get(messageId) as { reference: string };
+  });
   if (direct) return direct;
   const record = await prisma.embeddedSinkRecord.upsert({
     where: { messageId },
