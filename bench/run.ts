@@ -247,8 +247,8 @@ async function outboxBacklog(base: string): Promise<number> {
   return total;
 }
 
-/** The batched audit writer's counters, from /metrics: how well requests share a commit. */
-async function auditBatching(base: string): Promise<{
+/** Commit counters from /metrics: audit batches, and write transactions per group commit. */
+async function commitCounters(base: string): Promise<{
   batches: number;
   events: number;
   seconds: number;
@@ -504,10 +504,11 @@ async function main(): Promise<void> {
     for (const row of rows.filter((r) => !r.scenario.unavailable)) {
       for (let round = 1; round <= settings.rounds; round++) {
         let left = 0;
-        const before = await auditBatching(gateBase);
+        const writes = row.scenario.id === 'create_lead';
+        const before = writes ? await commitCounters(gateBase) : undefined;
         const g = await load(row.scenario.options(gateBase), settings.duration, pid, async () => {
-          const after = await auditBatching(gateBase);
-          if (row.scenario.id === 'create_lead') {
+          if (before) {
+            const after = await commitCounters(gateBase);
             writesUnderLoad.transactions += after.writeTransactions - before.writeTransactions;
             writesUnderLoad.commits += after.writeCommits - before.writeCommits;
           }
@@ -540,7 +541,7 @@ async function main(): Promise<void> {
       clearInterval(every);
     }
     clearInterval(sampler);
-    const audit = await auditBatching(gateBase);
+    const audit = await commitCounters(gateBase);
     const memory = memoryOf(pid);
     const peakRssMb = Math.max(memory?.peakRssMb ?? 0, peakSampledMb);
 

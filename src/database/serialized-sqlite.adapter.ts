@@ -64,9 +64,8 @@ class SerializedSqliteAdapter implements SqlDriverAdapter {
   /**
    * A transaction that is not Prisma's, with group commit. Transactions
    * started in the same turn of the event loop, or while the connection is
-   * busy, run together: one BEGIN IMMEDIATE,
-   * each caller's async work in its own savepoint in arrival order, then one
-   * COMMIT. A work that throws is rolled back to its savepoint alone; every
+   * busy, run together: one BEGIN IMMEDIATE, each caller's async work in its
+   * own savepoint in arrival order, then one COMMIT. A work that throws is rolled back to its savepoint alone; every
    * caller's promise settles only after the shared COMMIT, so nothing is
    * acknowledged before it is durable, and a failed COMMIT fails them all.
    * With `synchronous=FULL` each COMMIT is an fsync; sharing one is what lets
@@ -101,7 +100,7 @@ class SerializedSqliteAdapter implements SqlDriverAdapter {
     try {
       await this.#commitGroup(members);
     } catch (error) {
-      // One of the group's own statements (SAVEPOINT bookkeeping, ROLLBACK) failed:
+      // The COMMIT or one of the group's own statements (savepoints, rollbacks) failed:
       // nothing of the group is committed, so every caller not yet answered gets the error.
       if (this.db.inTransaction) {
         try {
@@ -145,13 +144,7 @@ class SerializedSqliteAdapter implements SqlDriverAdapter {
       }
     }
     if (!db.inTransaction) return;
-    try {
-      run('COMMIT');
-    } catch (error) {
-      if (db.inTransaction) run('ROLLBACK');
-      for (const [member] of done) member.reject(error);
-      return;
-    }
+    run('COMMIT');
     this.#groupStats.transactions += done.length;
     this.#groupStats.groups += 1;
     for (const [member, value] of done) member.resolve(value);

@@ -197,9 +197,9 @@ export class OutboxWorker implements OnApplicationBootstrap, OnModuleDestroy {
 
   /**
    * Acknowledges delivered messages in one transaction (embedded store), in
-   * the next group commit. If
-   * that fails, their claims expire and they are delivered again, which the
-   * sinks, idempotent on the message id, turn into no-ops.
+   * the next group commit. If that fails, their claims expire and they are
+   * delivered again, which the sinks, idempotent on the message id, turn into
+   * no-ops.
    */
   private async acknowledgeAll(messages: OutboxMessage[]): Promise<void> {
     if (messages.length === 0) return;

@@ -11,9 +11,9 @@ let installed = false;
  * class-validator looks a class's constraints up again on every validation:
  * it filters the class's metadata and tests the class against every other
  * decorated class for inheritance (1.2 % of check_inventory's CPU, for its
- * two DTOs), then regroups the result by property. Both answers depend only on the class
- * and the options, and every decorator has run by the time a request is
- * validated, so they are kept per class. Gatehouse uses no validation groups;
+ * two DTOs), then regroups the result by property. Both answers depend only
+ * on the class and the options, and every decorator has run by the time a
+ * request is validated, so they are kept per class. Gatehouse uses no validation groups;
  * a lookup with groups, or for a schema name, is passed through uncached.
  * Callers only read the results (class-validator's own executor included).
  */
