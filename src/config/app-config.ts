@@ -12,6 +12,7 @@ import {
   MinLength,
   validateSync,
 } from 'class-validator';
+import { readConnectorsConfig, type ConnectorsConfig } from './connectors-config.js';
 
 const IP_OR_CIDR = String.raw`(?:[0-9]{1,3}(?:\.[0-9]{1,3}){3}|[0-9A-Fa-f:.]*:[0-9A-Fa-f:.]*)(?:\/[0-9]{1,3})?`;
 const TRUST_PROXY_ENTRY = `(?:${IP_OR_CIDR}|loopback|linklocal|uniquelocal)`;
@@ -261,6 +262,8 @@ export interface AppConfig {
   };
   /** Longest time a client may take to send one whole request (slow-loris bound). */
   requestTimeoutMs: number;
+  /** Which core system serves each capability, and how to reach it. */
+  connectors: ConnectorsConfig;
 }
 
 export class ConfigError extends Error {
@@ -274,10 +277,14 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   );
   const vars = plainToInstance(EnvironmentVariables, defined, { exposeDefaultValues: true });
   const errors = validateSync(vars, { skipMissingProperties: false });
-  if (errors.length > 0) {
-    const lines = errors.flatMap((e) =>
+  const connectors = readConnectorsConfig(defined);
+  const lines = [
+    ...errors.flatMap((e) =>
       Object.values(e.constraints ?? {}).map((m) => `  - ${e.property}: ${m}`),
-    );
+    ),
+    ...(Array.isArray(connectors) ? connectors : []),
+  ];
+  if (lines.length > 0 || Array.isArray(connectors)) {
     throw new ConfigError(`Invalid configuration:\n${lines.join('\n')}`);
   }
   const database = vars.DATABASE_URL.startsWith('file:') ? 'sqlite' : 'postgresql';
@@ -339,6 +346,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       authFailuresPerIpPerMinute: vars.THROTTLE_AUTH_FAILURES_PER_IP_PER_MINUTE,
     },
     requestTimeoutMs: vars.REQUEST_TIMEOUT_MS,
+    connectors,
   };
 }
 

@@ -1,7 +1,4 @@
-import type { Provider } from '@nestjs/common';
 import { requestContext } from '../common/http/request-context.js';
-import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
-import { cachedReads } from './read-cache.js';
 
 const MAX_RECORDED_CALLS = 20;
 
@@ -51,35 +48,5 @@ export function instrumentPort<T extends object>(impl: T, system: string, port: 
         }
       };
     },
-  });
-}
-
-/**
- * Turns `{ provide: Port, useClass: Adapter }` into an instrumented binding of
- * the port; read-only ports also get the short read cache (READ_CACHE_TTL_MS).
- */
-export function instrumented(
-  system: string,
-  providers: Provider[],
-  options: { cacheReads: boolean },
-): Provider[] {
-  return providers.flatMap((p) => {
-    if (typeof p !== 'object' || !('useClass' in p)) return [p];
-    const binding = p;
-    const token = binding.provide;
-    const port = (typeof token === 'function' ? token.name : String(token))
-      .replace(/Port$/, '')
-      .toLowerCase();
-    return [
-      binding.useClass,
-      {
-        provide: token,
-        inject: [binding.useClass, APP_CONFIG],
-        useFactory: (impl: object, config: AppConfig) => {
-          const measured = instrumentPort(impl, system, port);
-          return options.cacheReads ? cachedReads(measured, config.readCacheTtlMs) : measured;
-        },
-      },
-    ];
   });
 }

@@ -1,0 +1,273 @@
+import { plainToInstance, Type } from 'class-transformer';
+import {
+  IsIn,
+  IsInt,
+  IsOptional,
+  IsString,
+  Matches,
+  Max,
+  Min,
+  validateSync,
+} from 'class-validator';
+
+/** The core systems a capability can be bound to (SPEC §6). */
+export type ConnectorSystem = 'embedded' | 'odoo' | 'erpnext' | 'jira' | 'webhook';
+
+/** Which systems can serve each capability; `embedded` is the default everywhere. */
+export const CAPABILITY_SYSTEMS = {
+  inventory: ['embedded', 'odoo', 'erpnext'],
+  orders: ['embedded', 'odoo', 'erpnext'],
+  deliveries: ['embedded', 'odoo', 'erpnext'],
+  tickets: ['embedded', 'odoo', 'erpnext', 'jira'],
+  leads: ['embedded', 'odoo', 'erpnext'],
+  notifications: ['embedded', 'webhook'],
+} as const satisfies Record<string, readonly ConnectorSystem[]>;
+
+export type Capability = keyof typeof CAPABILITY_SYSTEMS;
+export type Bindings = { [C in Capability]: (typeof CAPABILITY_SYSTEMS)[C][number] };
+
+export interface OdooSettings {
+  url: string;
+  database: string;
+  username: string;
+  /** An Odoo API key (or password) for `username`. */
+  apiKey: string;
+  /** Where tickets go: Helpdesk (Enterprise) or a Project task. */
+  ticketModel: 'helpdesk.ticket' | 'project.task';
+}
+
+export interface ErpNextSettings {
+  url: string;
+  apiKey: string;
+  apiSecret: string;
+}
+
+export interface JiraSettings {
+  url: string;
+  email: string;
+  apiToken: string;
+  projectKey: string;
+  issueType: string;
+}
+
+export interface WebhookSettings {
+  url: string;
+  /** HMAC-SHA-256 key for the signature header. */
+  secret: string;
+}
+
+export interface ConnectorsConfig {
+  bindings: Bindings;
+  /** Applied to every upstream HTTP call. */
+  upstream: {
+    timeoutMs: number;
+    /** Extra attempts for reads after a transient failure; writes are retried by the outbox. */
+    readRetries: number;
+    /** Consecutive transient failures that open a system's circuit. */
+    breakerFailures: number;
+    /** How long an open circuit fails fast before letting one call through. */
+    breakerHalfOpenMs: number;
+  };
+  odoo?: OdooSettings;
+  erpnext?: ErpNextSettings;
+  jira?: JiraSettings;
+  webhook?: WebhookSettings;
+}
+
+const HTTP_URL = /^https?:\/\/[^\s/]+(\/\S*)?$/;
+const URL_MESSAGE = (name: string): string => `${name} must be an http:// or https:// URL`;
+
+/** The connector part of the environment; `.env.example` documents each variable. */
+export class ConnectorEnvironment {
+  @IsOptional()
+  @IsIn(CAPABILITY_SYSTEMS.inventory)
+  CONNECTOR_INVENTORY: Bindings['inventory'] = 'embedded';
+
+  @IsOptional()
+  @IsIn(CAPABILITY_SYSTEMS.orders)
+  CONNECTOR_ORDERS: Bindings['orders'] = 'embedded';
+
+  @IsOptional()
+  @IsIn(CAPABILITY_SYSTEMS.deliveries)
+  CONNECTOR_DELIVERIES: Bindings['deliveries'] = 'embedded';
+
+  @IsOptional()
+  @IsIn(CAPABILITY_SYSTEMS.tickets)
+  CONNECTOR_TICKETS: Bindings['tickets'] = 'embedded';
+
+  @IsOptional()
+  @IsIn(CAPABILITY_SYSTEMS.leads)
+  CONNECTOR_LEADS: Bindings['leads'] = 'embedded';
+
+  @IsOptional()
+  @IsIn(CAPABILITY_SYSTEMS.notifications)
+  CONNECTOR_NOTIFICATIONS: Bindings['notifications'] = 'embedded';
+
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(100)
+  @Max(120_000)
+  UPSTREAM_TIMEOUT_MS = 5_000;
+
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(0)
+  @Max(5)
+  UPSTREAM_READ_RETRIES = 2;
+
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(1000)
+  UPSTREAM_BREAKER_FAILURES = 5;
+
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(100)
+  @Max(3_600_000)
+  UPSTREAM_BREAKER_HALF_OPEN_MS = 30_000;
+
+  @IsOptional()
+  @Matches(HTTP_URL, { message: URL_MESSAGE('ODOO_URL') })
+  ODOO_URL?: string;
+
+  @IsOptional()
+  @IsString()
+  ODOO_DB?: string;
+
+  @IsOptional()
+  @IsString()
+  ODOO_USERNAME?: string;
+
+  @IsOptional()
+  @IsString()
+  ODOO_API_KEY?: string;
+
+  @IsOptional()
+  @IsIn(['helpdesk.ticket', 'project.task'])
+  ODOO_TICKET_MODEL: OdooSettings['ticketModel'] = 'helpdesk.ticket';
+
+  @IsOptional()
+  @Matches(HTTP_URL, { message: URL_MESSAGE('ERPNEXT_URL') })
+  ERPNEXT_URL?: string;
+
+  @IsOptional()
+  @IsString()
+  ERPNEXT_API_KEY?: string;
+
+  @IsOptional()
+  @IsString()
+  ERPNEXT_API_SECRET?: string;
+
+  @IsOptional()
+  @Matches(HTTP_URL, { message: URL_MESSAGE('JIRA_URL') })
+  JIRA_URL?: string;
+
+  @IsOptional()
+  @IsString()
+  JIRA_EMAIL?: string;
+
+  @IsOptional()
+  @IsString()
+  JIRA_API_TOKEN?: string;
+
+  @IsOptional()
+  @Matches(/^[A-Z][A-Z0-9_]{1,9}$/, { message: 'JIRA_PROJECT_KEY must be a Jira project key' })
+  JIRA_PROJECT_KEY?: string;
+
+  @IsOptional()
+  @IsString()
+  JIRA_ISSUE_TYPE = 'Task';
+
+  @IsOptional()
+  @Matches(HTTP_URL, { message: URL_MESSAGE('NOTIFY_WEBHOOK_URL') })
+  NOTIFY_WEBHOOK_URL?: string;
+
+  @IsOptional()
+  @IsString()
+  @Matches(/^.{32,}$/s, { message: 'NOTIFY_WEBHOOK_SECRET must be at least 32 characters' })
+  NOTIFY_WEBHOOK_SECRET?: string;
+}
+
+/** Variables each system needs once any capability is bound to it. */
+const REQUIRED: Record<Exclude<ConnectorSystem, 'embedded'>, (keyof ConnectorEnvironment)[]> = {
+  odoo: ['ODOO_URL', 'ODOO_DB', 'ODOO_USERNAME', 'ODOO_API_KEY'],
+  erpnext: ['ERPNEXT_URL', 'ERPNEXT_API_KEY', 'ERPNEXT_API_SECRET'],
+  jira: ['JIRA_URL', 'JIRA_EMAIL', 'JIRA_API_TOKEN', 'JIRA_PROJECT_KEY'],
+  webhook: ['NOTIFY_WEBHOOK_URL', 'NOTIFY_WEBHOOK_SECRET'],
+};
+
+/**
+ * Validates the connector variables; returns the configuration or the list of
+ * problems (each `  - NAME: message`), which loadConfig reports with the rest.
+ */
+export function readConnectorsConfig(
+  defined: Record<string, string | undefined>,
+): ConnectorsConfig | string[] {
+  const env = plainToInstance(ConnectorEnvironment, defined, { exposeDefaultValues: true });
+  const problems = validateSync(env).flatMap((e) =>
+    Object.values(e.constraints ?? {}).map((m) => `  - ${e.property}: ${m}`),
+  );
+  if (problems.length > 0) return problems;
+
+  const bindings: Bindings = {
+    inventory: env.CONNECTOR_INVENTORY,
+    orders: env.CONNECTOR_ORDERS,
+    deliveries: env.CONNECTOR_DELIVERIES,
+    tickets: env.CONNECTOR_TICKETS,
+    leads: env.CONNECTOR_LEADS,
+    notifications: env.CONNECTOR_NOTIFICATIONS,
+  };
+  const used = new Set<ConnectorSystem>(Object.values(bindings));
+  for (const [system, names] of Object.entries(REQUIRED)) {
+    if (!used.has(system as ConnectorSystem)) continue;
+    for (const name of names) {
+      if (!env[name])
+        problems.push(`  - ${name}: required when a CONNECTOR_* variable is ${system}`);
+    }
+  }
+  if (problems.length > 0) return problems;
+
+  const trimUrl = (url: string): string => url.replace(/\/+$/, '');
+  return {
+    bindings,
+    upstream: {
+      timeoutMs: env.UPSTREAM_TIMEOUT_MS,
+      readRetries: env.UPSTREAM_READ_RETRIES,
+      breakerFailures: env.UPSTREAM_BREAKER_FAILURES,
+      breakerHalfOpenMs: env.UPSTREAM_BREAKER_HALF_OPEN_MS,
+    },
+    ...(used.has('odoo') && {
+      odoo: {
+        url: trimUrl(env.ODOO_URL!),
+        database: env.ODOO_DB!,
+        username: env.ODOO_USERNAME!,
+        apiKey: env.ODOO_API_KEY!,
+        ticketModel: env.ODOO_TICKET_MODEL,
+      },
+    }),
+    ...(used.has('erpnext') && {
+      erpnext: {
+        url: trimUrl(env.ERPNEXT_URL!),
+        apiKey: env.ERPNEXT_API_KEY!,
+        apiSecret: env.ERPNEXT_API_SECRET!,
+      },
+    }),
+    ...(used.has('jira') && {
+      jira: {
+        url: trimUrl(env.JIRA_URL!),
+        email: env.JIRA_EMAIL!,
+        apiToken: env.JIRA_API_TOKEN!,
+        projectKey: env.JIRA_PROJECT_KEY!,
+        issueType: env.JIRA_ISSUE_TYPE,
+      },
+    }),
+    ...(used.has('webhook') && {
+      webhook: { url: env.NOTIFY_WEBHOOK_URL!, secret: env.NOTIFY_WEBHOOK_SECRET! },
+    }),
+  };
+}

@@ -1,0 +1,195 @@
+import {
+  ConsecutiveBreaker,
+  ExponentialBackoff,
+  TimeoutStrategy,
+  circuitBreaker,
+  handleWhen,
+  isBrokenCircuitError,
+  isTaskCancelledError,
+  retry,
+  timeout,
+  wrap,
+  type CircuitBreakerPolicy,
+  type IPolicy,
+} from 'cockatiel';
+import type { ConnectorsConfig } from '../../config/connectors-config.js';
+import { UpstreamError } from '../ports/upstream.error.js';
+
+/** Larger answers are refused: no connector operation needs more, and memory stays bounded. */
+export const MAX_RESPONSE_BYTES = 8 * 1024 * 1024;
+
+export interface UpstreamRequest {
+  /** Names the call in errors, audit rows and metrics, e.g. `stock.quant.search_read`. */
+  operation: string;
+  method: 'GET' | 'POST' | 'PUT' | 'DELETE';
+  /** Appended to the system's base URL. */
+  path: string;
+  query?: Record<string, string | number | boolean | undefined>;
+  /** Sent as JSON. */
+  body?: unknown;
+  headers?: Record<string, string>;
+  /**
+   * Reads are retried on transient failures. Writes are not: the outbox
+   * retries them later with the message id as the idempotency key.
+   */
+  idempotent: boolean;
+  /** Cancels the call, e.g. a readiness probe's own deadline. */
+  signal?: AbortSignal;
+}
+
+export interface UpstreamResponse<T = unknown> {
+  status: number;
+  headers: Headers;
+  /** Parsed JSON, or the text when the answer is not JSON. */
+  body: T;
+}
+
+/**
+ * A core system answered with an error status. Carries the parsed body so an
+ * adapter can tell a permanent refusal from a transient failure; the body is
+ * never logged or forwarded to agents (the problem filter only sees
+ * `upstream_unavailable`).
+ */
+export class UpstreamStatusError extends UpstreamError {
+  override name = 'UpstreamStatusError';
+
+  constructor(
+    system: string,
+    operation: string,
+    status: number,
+    readonly body: unknown,
+  ) {
+    super(system, operation, status);
+  }
+
+  /** 4xx other than 408/425/429: asking again with the same input cannot succeed. */
+  get permanent(): boolean {
+    const s = this.upstreamStatus ?? 0;
+    return s >= 400 && s < 500 && s !== 408 && s !== 425 && s !== 429;
+  }
+}
+
+/** Network errors, timeouts, 5xx, 408, 425 and 429: worth another try and counted by the breaker. */
+export function isTransient(error: unknown): boolean {
+  if (error instanceof UpstreamStatusError) return !error.permanent;
+  return !(error instanceof UpstreamError) || error.upstreamStatus === undefined;
+}
+
+type HeaderSource = () => Record<string, string> | Promise<Record<string, string>>;
+
+export interface UpstreamHttpOptions {
+  /** `odoo`, `erpnext`, `jira`, `webhook`: names the system in errors and metrics. */
+  system: string;
+  baseUrl: string;
+  settings: ConnectorsConfig['upstream'];
+  /** Credentials and fixed headers, asked for on every attempt (tokens may change). */
+  headers?: HeaderSource;
+}
+
+/**
+ * JSON over HTTP to one core system, with the SPEC §6 guarantees: a timeout on
+ * every attempt, bounded retries with exponential backoff for reads only, and
+ * a circuit breaker shared by every call to the system, so a dead ERP costs
+ * agents a fast `upstream_unavailable` instead of a timeout each.
+ */
+export class UpstreamHttp {
+  readonly system: string;
+  readonly breaker: CircuitBreakerPolicy;
+  private readonly reads: IPolicy;
+  private readonly writes: IPolicy;
+
+  constructor(private readonly options: UpstreamHttpOptions) {
+    this.system = options.system;
+    const { timeoutMs, readRetries, breakerFailures, breakerHalfOpenMs } = options.settings;
+    const transient = handleWhen(isTransient);
+    this.breaker = circuitBreaker(transient, {
+      halfOpenAfter: breakerHalfOpenMs,
+      breaker: new ConsecutiveBreaker(breakerFailures),
+    });
+    const perAttempt = timeout(timeoutMs, TimeoutStrategy.Aggressive);
+    const retries = retry(transient, {
+      maxAttempts: readRetries,
+      backoff: new ExponentialBackoff({ initialDelay: 100, maxDelay: 2_000 }),
+    });
+    this.reads = wrap(retries, this.breaker, perAttempt);
+    this.writes = wrap(this.breaker, perAttempt);
+  }
+
+  async request<T = unknown>(req: UpstreamRequest): Promise<UpstreamResponse<T>> {
+    const policy = req.idempotent ? this.reads : this.writes;
+    try {
+      return await policy.execute(({ signal }) => this.once<T>(req, signal), req.signal);
+    } catch (error) {
+      throw this.toUpstreamError(req.operation, error);
+    }
+  }
+
+  private async once<T>(req: UpstreamRequest, signal: AbortSignal): Promise<UpstreamResponse<T>> {
+    const url = new URL(this.options.baseUrl + req.path);
+    for (const [name, value] of Object.entries(req.query ?? {})) {
+      if (value !== undefined) url.searchParams.set(name, String(value));
+    }
+    const headers: Record<string, string> = {
+      accept: 'application/json',
+      ...(await this.options.headers?.()),
+      ...req.headers,
+    };
+    let payload: string | undefined;
+    if (req.body !== undefined) {
+      headers['content-type'] ??= 'application/json';
+      payload = JSON.stringify(req.body);
+    }
+    const response = await fetch(url, {
+      method: req.method,
+      headers,
+      body: payload,
+      signal,
+      redirect: 'error',
+    });
+    const body = await readBody(response, this.system, req.operation);
+    if (!response.ok) {
+      throw new UpstreamStatusError(this.system, req.operation, response.status, body);
+    }
+    return { status: response.status, headers: response.headers, body: body as T };
+  }
+
+  /** Everything leaves as an UpstreamError naming the system and operation, never the URL or credentials. */
+  private toUpstreamError(operation: string, error: unknown): UpstreamError {
+    if (error instanceof UpstreamError) return error;
+    const reason = isBrokenCircuitError(error)
+      ? 'circuit open'
+      : isTaskCancelledError(error)
+        ? 'timed out or cancelled'
+        : 'unreachable';
+    const wrapped = new UpstreamError(this.system, operation, undefined, {
+      cause: new Error(reason),
+    });
+    return wrapped;
+  }
+}
+
+async function readBody(response: Response, system: string, operation: string): Promise<unknown> {
+  const declared = Number(response.headers.get('content-length') ?? 0);
+  if (declared > MAX_RESPONSE_BYTES) {
+    await response.body?.cancel();
+    throw new UpstreamError(system, operation, response.status, {
+      cause: new Error('response too large'),
+    });
+  }
+  const text = await response.text();
+  if (text.length > MAX_RESPONSE_BYTES) {
+    throw new UpstreamError(system, operation, response.status, {
+      cause: new Error('response too large'),
+    });
+  }
+  if (text === '') return null;
+  const type = response.headers.get('content-type') ?? '';
+  if (!/[/+]json\b/i.test(type)) return text;
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    throw new UpstreamError(system, operation, response.status, {
+      cause: new Error('invalid JSON in response'),
+    });
+  }
+}
