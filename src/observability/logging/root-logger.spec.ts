@@ -1,8 +1,11 @@
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { Writable } from 'node:stream';
 import { describe, expect, it } from '@jest/globals';
 import { newRequestContext, requestContext } from '../../common/http/request-context.js';
 import { createNestLogger } from './nest-logger.js';
-import { bindRequestId, createRootLogger, REDACTED } from './root-logger.js';
+import { bindRequestId, createRootLogger, REDACTED, stdoutDestination } from './root-logger.js';
 
 function memoryLogger(level = 'info', logRedactPaths: string[] = []) {
   const lines: Record<string, unknown>[] = [];
@@ -114,5 +117,33 @@ describe(createNestLogger.name, () => {
       { level: 'debug', context: 'Outbox', msg: 'details' },
     ]);
     expect(lines[1]).toMatchObject({ reqId: 'r-1', status: 503 });
+  });
+});
+
+describe(stdoutDestination.name, () => {
+  it('writes every line, byte for byte, including multi-byte text, in order', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'gatehouse-log-'));
+    try {
+      const file = path.join(dir, 'out.log');
+      const destination = stdoutDestination(file) as ReturnType<typeof stdoutDestination> & {
+        flushSync(): void;
+        end(): void;
+        once(event: 'ready', listener: () => void): void;
+      };
+      await new Promise<void>((resolve) => destination.once('ready', resolve));
+      const root = createRootLogger({ logLevel: 'info', logRedactPaths: [] }, destination);
+      const names = ['Bánh gạo sốt ớt', 'Phở bò 🍜', 'plain'];
+      for (let i = 0; i < 3000; i += 1) root.info({ i, name: names[i % 3] }, 'line');
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      destination.flushSync();
+      const lines = readFileSync(file, 'utf8').trimEnd().split('\n');
+      expect(lines).toHaveLength(3000);
+      lines.forEach((line, i) => {
+        expect(JSON.parse(line)).toMatchObject({ i, name: names[i % 3], msg: 'line' });
+      });
+      destination.end();
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
