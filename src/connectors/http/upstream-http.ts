@@ -1,11 +1,11 @@
 import {
   ConsecutiveBreaker,
   ExponentialBackoff,
+  TaskCancelledError,
   TimeoutStrategy,
   circuitBreaker,
   handleWhen,
   isBrokenCircuitError,
-  isTaskCancelledError,
   retry,
   timeout,
   wrap,
@@ -27,6 +27,8 @@ export interface UpstreamRequest {
   query?: Record<string, string | number | boolean | undefined>;
   /** Sent as JSON. */
   body?: unknown;
+  /** Sent exactly as given, as JSON, instead of `body`: for payloads signed byte for byte. */
+  rawBody?: string;
   headers?: Record<string, string>;
   /**
    * Reads are retried on transient failures. Writes are not: the outbox
@@ -107,7 +109,9 @@ export class UpstreamHttp {
       breaker: new ConsecutiveBreaker(breakerFailures),
     });
     const perAttempt = timeout(timeoutMs, TimeoutStrategy.Aggressive);
-    const retries = retry(transient, {
+    // An open circuit is final for this call: retrying it would only add the backoff delays.
+    const retryable = handleWhen((error) => !isBrokenCircuitError(error) && isTransient(error));
+    const retries = retry(retryable, {
       maxAttempts: readRetries,
       backoff: new ExponentialBackoff({ initialDelay: 100, maxDelay: 2_000 }),
     });
@@ -134,11 +138,8 @@ export class UpstreamHttp {
       ...(await this.options.headers?.()),
       ...req.headers,
     };
-    let payload: string | undefined;
-    if (req.body !== undefined) {
-      headers['content-type'] ??= 'application/json';
-      payload = JSON.stringify(req.body);
-    }
+    const payload = req.rawBody ?? (req.body === undefined ? undefined : JSON.stringify(req.body));
+    if (payload !== undefined) headers['content-type'] ??= 'application/json';
     const response = await fetch(url, {
       method: req.method,
       headers,
@@ -158,36 +159,54 @@ export class UpstreamHttp {
     if (error instanceof UpstreamError) return error;
     const reason = isBrokenCircuitError(error)
       ? 'circuit open'
-      : isTaskCancelledError(error)
+      : error instanceof TaskCancelledError || isAbort(error)
         ? 'timed out or cancelled'
         : 'unreachable';
-    const wrapped = new UpstreamError(this.system, operation, undefined, {
-      cause: new Error(reason),
-    });
-    return wrapped;
+    return new UpstreamError(this.system, operation, undefined, { cause: new Error(reason) });
   }
 }
 
+/**
+ * fetch may reject with the abort reason before the timeout policy reports its
+ * own error. (cockatiel 3.2's isTaskCancelledError tests for the wrong marker
+ * property, hence instanceof above.)
+ */
+function isAbort(error: unknown): boolean {
+  return error instanceof Error && (error.name === 'AbortError' || error.name === 'TimeoutError');
+}
+
 async function readBody(response: Response, system: string, operation: string): Promise<unknown> {
-  const declared = Number(response.headers.get('content-length') ?? 0);
-  if (declared > MAX_RESPONSE_BYTES) {
+  const tooLarge = (): UpstreamError =>
+    new UpstreamError(system, operation, response.status, {
+      cause: new Error('response too large'),
+    });
+  if (Number(response.headers.get('content-length') ?? 0) > MAX_RESPONSE_BYTES) {
     await response.body?.cancel();
-    throw new UpstreamError(system, operation, response.status, {
-      cause: new Error('response too large'),
-    });
+    throw tooLarge();
   }
-  const text = await response.text();
-  if (text.length > MAX_RESPONSE_BYTES) {
-    throw new UpstreamError(system, operation, response.status, {
-      cause: new Error('response too large'),
-    });
+  // Counted while streaming: a chunked answer has no length to check up front.
+  const chunks: Uint8Array[] = [];
+  let bytes = 0;
+  if (response.body) {
+    for await (const part of response.body) {
+      const chunk = part as Uint8Array;
+      bytes += chunk.byteLength;
+      if (bytes > MAX_RESPONSE_BYTES) {
+        await response.body.cancel().catch(() => undefined);
+        throw tooLarge();
+      }
+      chunks.push(chunk);
+    }
   }
+  const text = Buffer.concat(chunks, bytes).toString('utf8');
   if (text === '') return null;
   const type = response.headers.get('content-type') ?? '';
   if (!/[/+]json\b/i.test(type)) return text;
   try {
     return JSON.parse(text) as unknown;
   } catch {
+    // An error page with a JSON content type (a proxy's 502, say) is still that error.
+    if (!response.ok) return text;
     throw new UpstreamError(system, operation, response.status, {
       cause: new Error('invalid JSON in response'),
     });
