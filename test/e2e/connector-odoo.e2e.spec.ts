@@ -1,0 +1,146 @@
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from '@jest/globals';
+import {
+  FAKE_API_KEY,
+  FAKE_DB,
+  FAKE_LOGIN,
+  startFakeOdoo,
+  type FakeOdoo,
+} from '../contract/odoo/fake-odoo.js';
+import { startTestApp, type TestApp } from '../utils/test-app.js';
+
+interface Problem {
+  code: string;
+  status: number;
+  retryable: boolean;
+  detail: string;
+}
+
+describe('Gatehouse bound to Odoo (CONNECTOR_INVENTORY/ORDERS/DELIVERIES=odoo)', () => {
+  let fake: FakeOdoo;
+  let t: TestApp;
+  let token: string;
+
+  beforeAll(async () => {
+    fake = await startFakeOdoo();
+    t = await startTestApp({
+      env: {
+        CONNECTOR_INVENTORY: 'odoo',
+        CONNECTOR_ORDERS: 'odoo',
+        CONNECTOR_DELIVERIES: 'odoo',
+        ODOO_URL: fake.url,
+        ODOO_DB: FAKE_DB,
+        ODOO_USERNAME: FAKE_LOGIN,
+        ODOO_API_KEY: FAKE_API_KEY,
+        UPSTREAM_TIMEOUT_MS: '1000',
+        UPSTREAM_READ_RETRIES: '1',
+        UPSTREAM_BREAKER_FAILURES: '1000',
+      },
+    });
+    token = await t.token(['inventory:read', 'orders:read']);
+  });
+  afterAll(async () => {
+    await t.close();
+    await fake.close();
+  });
+  beforeEach(() => fake.reset());
+
+  const get = (path: string) => t.http.get(path).auth(token, { type: 'bearer' });
+
+  it('check_inventory answers stock from Odoo quants', async () => {
+    const res = await get('/v1/inventory/ban-go-soi-120');
+    expect(res.status).toBe(200);
+    expect(res.body).toEqual({
+      sku: 'BAN-GO-SOI-120',
+      name: 'Bàn gỗ sồi 120cm',
+      unit: 'cái',
+      warehouses: [
+        {
+          code: 'HN-01',
+          name: 'Kho Long Biên',
+          region: 'north',
+          onHand: 50,
+          reserved: 5,
+          available: 45,
+        },
+        {
+          code: 'SG-01',
+          name: 'Kho Thủ Đức',
+          region: 'south',
+          onHand: 25,
+          reserved: 30,
+          available: 0,
+        },
+      ],
+      totals: { onHand: 75, reserved: 35, available: 45 },
+      asOf: '2026-11-02T03:00:00.000Z',
+    });
+    expect(fake.callsTo('stock.quant', 'search_read')).toHaveLength(1);
+  });
+
+  it('check_inventory answers product_not_found and warehouse_not_found from Odoo', async () => {
+    const unknown = await get('/v1/inventory/NOPE-404');
+    expect(unknown.status).toBe(404);
+    expect((unknown.body as Problem).code).toBe('product_not_found');
+    const warehouse = await get('/v1/inventory/BAN-GO-SOI-120?warehouse=XX-99');
+    expect(warehouse.status).toBe(404);
+    expect((warehouse.body as Problem).code).toBe('warehouse_not_found');
+  });
+
+  it('get_order_status answers the sale order with masked customer and Odoo deliveries', async () => {
+    const res = await get('/v1/orders/SO-2026-000123');
+    expect(res.status).toBe(200);
+    expect(res.body).toMatchObject({
+      orderNumber: 'SO-2026-000123',
+      status: 'partially_shipped',
+      placedAt: '2026-10-28T03:12:45.000Z',
+      lastUpdatedAt: '2026-11-02T04:00:00.000Z',
+      lines: [
+        { sku: 'BAN-GO-SOI-120', quantityOrdered: 2, quantityShipped: 2 },
+        { sku: 'DEN-LED-12W', quantityOrdered: 4, quantityShipped: 1 },
+      ],
+      shipmentSummary: {
+        deliveries: 2,
+        delivered: 1,
+        inTransit: 0,
+        scheduled: 1,
+        failed: 0,
+        nextWindowStart: '2026-11-04T06:00:00.000Z',
+      },
+    });
+    expect(res.text).not.toMatch(/lan\.tran|901234567|Trần Thị Lan/);
+    expect(fake.callsTo('stock.picking', 'search_read').length).toBeGreaterThan(0);
+
+    const missing = await get('/v1/orders/SO-2026-999999');
+    expect(missing.status).toBe(404);
+    expect((missing.body as Problem).code).toBe('order_not_found');
+  });
+
+  it('/readyz pings Odoo for each bound connector', async () => {
+    const res = await t.http.get('/readyz');
+    expect(res.status).toBe(200);
+    const details = (res.body as { details: Record<string, { status: string; via?: string }> })
+      .details;
+    for (const port of ['inventory', 'orders', 'deliveries']) {
+      expect(details[`connector:${port}`]).toMatchObject({ status: 'up', via: 'ping' });
+    }
+    expect(details['connector:tickets']).toMatchObject({ status: 'up', via: 'database' });
+    expect(fake.callsTo('res.users', 'search_count')).toHaveLength(3);
+  });
+
+  it('answers 503 upstream_unavailable while Odoo answers 500, without leaking where Odoo is', async () => {
+    fake.down = true;
+    const res = await get('/v1/inventory/DESK-OAK-140');
+    expect(res.status).toBe(503);
+    expect(res.headers['content-type']).toMatch(/^application\/problem\+json/);
+    expect(res.body).toMatchObject({ status: 503, code: 'upstream_unavailable', retryable: true });
+    expect(res.text).not.toContain(new URL(fake.url).host);
+    expect(res.text).not.toContain(FAKE_API_KEY);
+
+    const ready = await t.http.get('/readyz');
+    expect(ready.status).toBe(503);
+    expect(ready.text).not.toContain(new URL(fake.url).host);
+
+    fake.down = false;
+    expect((await get('/v1/inventory/DESK-OAK-140')).status).toBe(200);
+  });
+});
