@@ -20,17 +20,24 @@ export interface ConnectorProbe {
   ping(signal: AbortSignal): Promise<void>;
 }
 
+/**
+ * `buffered`: writes reach this port through the outbox, so while its core
+ * system is down they wait in the database and nothing an agent calls fails.
+ * Such a port is reported (`upstream: "down"`) but does not fail readiness:
+ * a help desk outage must not take inventory lookups out of rotation.
+ */
 export const CONNECTOR_PORTS: readonly (readonly [
   string,
   Type<object> | (abstract new () => object),
+  { buffered: boolean },
 ])[] = [
-  ['inventory', InventoryPort],
-  ['orders', OrdersPort],
-  ['deliveries', DeliveriesPort],
-  ['salesReps', SalesRepsPort],
-  ['tickets', TicketsPort],
-  ['crmLeads', CrmLeadsPort],
-  ['notifications', NotificationsPort],
+  ['inventory', InventoryPort, { buffered: false }],
+  ['orders', OrdersPort, { buffered: false }],
+  ['deliveries', DeliveriesPort, { buffered: false }],
+  ['salesReps', SalesRepsPort, { buffered: false }],
+  ['tickets', TicketsPort, { buffered: true }],
+  ['crmLeads', CrmLeadsPort, { buffered: true }],
+  ['notifications', NotificationsPort, { buffered: true }],
 ];
 
 function isProbe(adapter: object): adapter is ConnectorProbe {
@@ -47,7 +54,7 @@ export class ConnectorsHealthIndicator {
 
   /** `databaseUp` settles with the database check of the same probe. */
   checks(databaseUp: Promise<boolean>): (() => PromiseLike<HealthIndicatorResult>)[] {
-    return CONNECTOR_PORTS.flatMap(([name, port]) => {
+    return CONNECTOR_PORTS.flatMap(([name, port, { buffered }]) => {
       const adapter = this.resolve(port);
       if (!adapter) return [];
       return [
@@ -59,9 +66,24 @@ export class ConnectorsHealthIndicator {
                 if (!(await databaseUp)) throw new Error('the embedded store is unavailable');
                 return { via: 'database' };
               }
-              // Outside the request context: a probe is not an upstream call of the /readyz request.
-              await requestContext.exit(() => adapter.ping(signal));
-              return { via: 'ping' };
+              if (!buffered) {
+                // Outside the request context: a probe is not an upstream call of the /readyz request.
+                await requestContext.exit(() => adapter.ping(signal));
+                return { via: 'ping' };
+              }
+              // Its own, shorter deadline: a slow help desk is reported, never a failed check.
+              const deadline = AbortSignal.any([
+                signal,
+                AbortSignal.timeout(CONNECTOR_CHECK_TIMEOUT_MS - 500),
+              ]);
+              const upstream = requestContext
+                .exit(() => adapter.ping(deadline))
+                .then(
+                  () => 'up',
+                  () => 'down',
+                );
+              if (!(await databaseUp)) throw new Error('the outbox is unavailable');
+              return { via: 'ping', upstream: await upstream, writes: 'queued in the outbox' };
             })
             .withTimeout(CONNECTOR_CHECK_TIMEOUT_MS),
       ];

@@ -147,6 +147,21 @@ describe('Jira tickets and signed webhook notifications, end to end', () => {
     const res = await t.http.get('/readyz');
     expect(res.status).toBe(200);
     expect(jira.calls('/rest/api/2/myself').length).toBeGreaterThan(0);
+    expect(res.body.info['connector:tickets']).toMatchObject({ status: 'up', upstream: 'up' });
+    expect(res.body.info['connector:notifications']).toMatchObject({ via: 'database' });
+  });
+
+  it('stays ready while Jira is down: tickets wait in the outbox, and readiness says so', async () => {
+    // The probe's three attempts (UPSTREAM_READ_RETRIES defaults to 2) all find Jira failing.
+    for (let i = 0; i < 3; i += 1) jira.failNext('/rest/api/2/myself', { status: 503 });
+    const res = await t.http.get('/readyz');
+    expect(res.status).toBe(200);
+    expect(res.body.info['connector:tickets']).toMatchObject({
+      status: 'up',
+      upstream: 'down',
+      writes: 'queued in the outbox',
+    });
+    expect(jira.calls('/rest/api/2/myself').length).toBeGreaterThanOrEqual(3);
   });
 
   it('never logs the Jira token, the webhook secret or the webhook URL', () => {

@@ -1,6 +1,11 @@
 import { ApiProperty } from '@nestjs/swagger';
 
 export const REGIONS = ['north', 'central', 'south'] as const;
+/**
+ * Regions in answers: `unknown` when a core system's address names no known
+ * province (docs/connectors/odoo.md, erpnext.md); the embedded data always has one.
+ */
+export const ANSWER_REGIONS = [...REGIONS, 'unknown'] as const;
 export const DELIVERY_STATUSES = ['scheduled', 'in_transit', 'delivered', 'failed'] as const;
 
 export class PlannedWindowDto {
@@ -49,7 +54,11 @@ export class DeliveryDto {
   })
   plannedWindow!: PlannedWindowDto;
 
-  @ApiProperty({ description: 'Delivery region.', enum: REGIONS, example: 'south' })
+  @ApiProperty({
+    description: "Delivery region; unknown when the core system's address names no known province.",
+    enum: ANSWER_REGIONS,
+    example: 'south',
+  })
   region!: string;
 }
 

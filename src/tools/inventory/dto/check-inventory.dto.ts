@@ -1,6 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsOptional, IsString, Matches, MaxLength } from 'class-validator';
 import { caseInsensitive, SKU_PATTERN as SKU } from '../../../common/validation/identifiers.js';
+import { ANSWER_REGIONS } from '../../deliveries/dto/delivery.dto.js';
 
 /** SKUs are upper case; lower-case input is accepted and upper-cased by the service. */
 export const SKU_PATTERN = caseInsensitive(SKU);
@@ -43,8 +44,9 @@ export class WarehouseStockDto {
   name!: string;
 
   @ApiProperty({
-    description: 'Region the warehouse serves.',
-    enum: ['north', 'central', 'south'],
+    description:
+      "Region the warehouse serves; unknown when the core system's address names no known province.",
+    enum: ANSWER_REGIONS,
     example: 'south',
   })
   region!: string;
