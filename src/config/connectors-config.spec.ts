@@ -1,0 +1,95 @@
+import 'reflect-metadata';
+import { describe, expect, it } from '@jest/globals';
+import { ConfigError, loadConfig } from './app-config.js';
+
+const configError = (env: Record<string, string>): string => {
+  try {
+    loadConfig(env);
+  } catch (error) {
+    expect(error).toBeInstanceOf(ConfigError);
+    return (error as Error).message;
+  }
+  throw new Error('expected a ConfigError');
+};
+
+describe('connector configuration', () => {
+  it('binds every capability to the embedded store by default, with no system settings', () => {
+    const { connectors } = loadConfig({});
+    expect(connectors.bindings).toEqual({
+      inventory: 'embedded',
+      orders: 'embedded',
+      deliveries: 'embedded',
+      tickets: 'embedded',
+      leads: 'embedded',
+      notifications: 'embedded',
+    });
+    expect(connectors.upstream).toEqual({
+      timeoutMs: 5_000,
+      readRetries: 2,
+      breakerFailures: 5,
+      breakerHalfOpenMs: 30_000,
+    });
+    expect(connectors.odoo).toBeUndefined();
+  });
+
+  it('reads the settings of a bound system, trimming trailing slashes from its URL', () => {
+    const { connectors } = loadConfig({
+      CONNECTOR_INVENTORY: 'odoo',
+      CONNECTOR_TICKETS: 'jira',
+      ODOO_URL: 'https://erp.example.vn/',
+      ODOO_DB: 'prod',
+      ODOO_USERNAME: 'gatehouse@example.vn',
+      ODOO_API_KEY: 'odoo-key',
+      JIRA_URL: 'https://example.atlassian.net',
+      JIRA_EMAIL: 'bot@example.vn',
+      JIRA_API_TOKEN: 'jira-token',
+      JIRA_PROJECT_KEY: 'OPS',
+      UPSTREAM_READ_RETRIES: '0',
+    });
+    expect(connectors.bindings).toMatchObject({ inventory: 'odoo', tickets: 'jira' });
+    expect(connectors.odoo).toEqual({
+      url: 'https://erp.example.vn',
+      database: 'prod',
+      username: 'gatehouse@example.vn',
+      apiKey: 'odoo-key',
+      ticketModel: 'helpdesk.ticket',
+    });
+    expect(connectors.jira).toMatchObject({ projectKey: 'OPS', issueType: 'Task' });
+    expect(connectors.upstream.readRetries).toBe(0);
+    // Settings of systems nothing is bound to are not kept.
+    expect(connectors.erpnext).toBeUndefined();
+  });
+
+  it('names every missing setting of a bound system', () => {
+    const message = configError({ CONNECTOR_LEADS: 'erpnext', ERPNEXT_URL: 'https://erp.vn' });
+    expect(message).toContain('ERPNEXT_API_KEY: required when a CONNECTOR_* variable is erpnext');
+    expect(message).toContain('ERPNEXT_API_SECRET');
+    expect(message).not.toContain('ERPNEXT_URL:');
+  });
+
+  it('refuses a system that cannot serve the capability', () => {
+    expect(configError({ CONNECTOR_NOTIFICATIONS: 'jira' })).toContain('CONNECTOR_NOTIFICATIONS');
+    expect(configError({ CONNECTOR_INVENTORY: 'webhook' })).toContain('CONNECTOR_INVENTORY');
+  });
+
+  it('refuses URLs that are not http(s), short webhook secrets and out-of-range limits', () => {
+    const message = configError({
+      CONNECTOR_NOTIFICATIONS: 'webhook',
+      NOTIFY_WEBHOOK_URL: 'ftp://hooks.example.vn',
+      NOTIFY_WEBHOOK_SECRET: 'too-short',
+      UPSTREAM_TIMEOUT_MS: '10',
+    });
+    expect(message).toContain('NOTIFY_WEBHOOK_URL must be an http:// or https:// URL');
+    expect(message).toContain('NOTIFY_WEBHOOK_SECRET must be at least 32 characters');
+    expect(message).toContain('UPSTREAM_TIMEOUT_MS');
+  });
+
+  it('never echoes a secret value in its error', () => {
+    const message = configError({
+      CONNECTOR_TICKETS: 'jira',
+      JIRA_URL: 'not a url',
+      JIRA_API_TOKEN: 'jira-secret-token-value',
+    });
+    expect(message).not.toContain('jira-secret-token-value');
+  });
+});
