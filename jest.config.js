@@ -8,6 +8,10 @@ export default {
     '^content-disposition$': '<rootDir>/test/utils/content-disposition.cjs',
     // Same for light-my-request's ESM-only `cookie`, used by the MCP dispatcher's fastify.inject().
     '^cookie$': '<rootDir>/test/utils/cookie.cjs',
+    // libphonenumber-js's ESM build imports its metadata JSON without an import attribute, which
+    // Jest's ESM loader warns about on every import; its CommonJS build (what Node's require
+    // gets) loads the same metadata.
+    '^libphonenumber-js$': '<rootDir>/node_modules/libphonenumber-js/index.cjs',
   },
   transform: {
     '^.+\\.ts$': ['ts-jest', { useESM: true, tsconfig: 'tsconfig.json' }],
