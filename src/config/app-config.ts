@@ -112,6 +112,13 @@ export class EnvironmentVariables {
   @Type(() => Number)
   @IsInt()
   @Min(1)
+  @Max(32)
+  OUTBOX_CONCURRENCY = 4;
+
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
   @Max(720)
   IDEMPOTENCY_TTL_HOURS = 24;
 
@@ -230,7 +237,8 @@ export interface AppConfig {
   pepper?: string;
   keyEncryptionKey?: string;
   clientCacheTtlMs: number;
-  outbox: { enabled: boolean; pollMs: number; maxAttempts: number };
+  /** `concurrency`: deliveries in flight at once per instance (one at a time per aggregate). */
+  outbox: { enabled: boolean; pollMs: number; maxAttempts: number; concurrency: number };
   idempotencyTtlHours: number;
   leadAssignment: 'round_robin' | 'region' | 'product_line';
   corsOrigins: string[];
@@ -312,6 +320,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       enabled: vars.OUTBOX_ENABLED,
       pollMs: vars.OUTBOX_POLL_MS,
       maxAttempts: vars.OUTBOX_MAX_ATTEMPTS,
+      concurrency: vars.OUTBOX_CONCURRENCY,
     },
     idempotencyTtlHours: vars.IDEMPOTENCY_TTL_HOURS,
     leadAssignment: vars.LEAD_ASSIGNMENT as AppConfig['leadAssignment'],

@@ -282,6 +282,7 @@ describe(OutboxWorker.name, () => {
   });
 
   it('on stop finishes the message in progress and releases the claims it has not started', async () => {
+    config = { ...config, outbox: { ...config.outbox, concurrency: 1 } };
     const gate = deferred();
     const started = deferred();
     let calls = 0;
@@ -315,6 +316,58 @@ describe(OutboxWorker.name, () => {
         lockedUntil: null,
       });
     }
+  });
+
+  it('delivers up to OUTBOX_CONCURRENCY messages at once, one at a time per aggregate', async () => {
+    config = { ...config, outbox: { ...config.outbox, concurrency: 3 } };
+    const gate = deferred();
+    const order: string[] = [];
+    let inFlight = 0;
+    let peak = 0;
+    const byAggregate = new Map<string, number>();
+    outbox.register('crm.lead', {
+      deliver: async ({ payload }) => {
+        const aggregate = String(payload.aggregate);
+        // Two messages of one aggregate must never be in flight together.
+        expect(byAggregate.get(aggregate) ?? 0).toBe(0);
+        byAggregate.set(aggregate, 1);
+        inFlight += 1;
+        peak = Math.max(peak, inFlight);
+        order.push(String(payload.n));
+        await gate.promise;
+        inFlight -= 1;
+        byAggregate.set(aggregate, 0);
+        return { reference: `CRM-${String(payload.n)}` };
+      },
+    });
+    // Five aggregates; LD-A has three messages that must keep their order.
+    const ids = await prisma.$transaction(async (tx) => {
+      const made: string[] = [];
+      const plan = ['A', 'B', 'A', 'C', 'D', 'A', 'E'];
+      for (const [n, aggregate] of plan.entries()) {
+        made.push(
+          await outbox.enqueue(tx, {
+            topic: 'crm.lead',
+            aggregateId: `LD-${aggregate}`,
+            payload: { n, aggregate },
+          }),
+        );
+        clock.advance(1);
+      }
+      return made;
+    });
+    const w = worker();
+    const drained = w.drain();
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(peak).toBe(3);
+    gate.resolve();
+    expect(await drained).toBe(7);
+
+    expect(peak).toBe(3);
+    const aOrder = order.filter((n) => ['0', '2', '5'].includes(n));
+    expect(aOrder).toEqual(['0', '2', '5']);
+    const rows = await prisma.outboxMessage.findMany({ where: { id: { in: ids } } });
+    expect(rows.every((r) => r.status === 'delivered')).toBe(true);
   });
 
   it('polls in the background once started', async () => {
