@@ -5,6 +5,7 @@ import { Clock } from '../common/clock.js';
 import type { UpstreamCall } from '../common/http/request-context.js';
 import { PrismaService, sqliteDirectOf } from '../database/prisma.service.js';
 import { logDrops } from '../observability/logging/root-logger.js';
+import { circuitStates } from '../connectors/http/upstream-http.js';
 
 /** Seconds; dense below 10 ms, where the hot path lives. */
 const LATENCY_BUCKETS = [
@@ -128,6 +129,13 @@ export class GatehouseMetrics {
     registers: [this.registry],
   });
 
+  private readonly upstreamCircuit = new Gauge({
+    name: 'gatehouse_upstream_circuit_open',
+    help: "Each core system's circuit breaker: 1 open (calls fail fast), 0.5 half-open (one trial call), 0 closed.",
+    labelNames: ['system'],
+    registers: [this.registry],
+  });
+
   private readonly logLinesDropped = new Counter({
     name: 'gatehouse_log_lines_dropped_total',
     help: 'Log lines dropped because stdout did not take them and 64 MiB were already waiting.',
@@ -217,6 +225,7 @@ export class GatehouseMetrics {
     setCounter(this.writeTransactions, writes?.transactions ?? 0);
     setCounter(this.writeCommits, writes?.groups ?? 0);
     setCounter(this.logLinesDropped, logDrops.lines);
+    for (const { system, open } of circuitStates()) this.upstreamCircuit.set({ system }, open);
   }
 }
 

@@ -8,6 +8,7 @@ import {
   MAX_RESPONSE_BYTES,
   UpstreamHttp,
   UpstreamStatusError,
+  circuitStates,
   isTransient,
   type UpstreamRequest,
 } from './upstream-http.js';
@@ -295,6 +296,25 @@ describe(UpstreamHttp.name, () => {
       const started = Date.now();
       await failure(http.request(read()));
       expect(Date.now() - started).toBeLessThan(50);
+    });
+
+    it('is reported for /metrics: open, then half-open, then closed', async () => {
+      const http = client();
+      const state = () => circuitStates().find((c) => c.system === 'erp')?.open;
+      expect(state()).toBe(0);
+      fallback = json(503, {});
+      for (let i = 0; i < SETTINGS.breakerFailures; i += 1) await failure(http.request(write()));
+      expect(state()).toBe(1);
+      await new Promise((r) => setTimeout(r, SETTINGS.breakerHalfOpenMs + 50));
+      fallback = hang;
+      const trial = http.request(write()).catch(() => undefined);
+      await new Promise((r) => setTimeout(r, 20));
+      expect(state()).toBe(0.5);
+      await trial;
+      fallback = json(200, {});
+      await new Promise((r) => setTimeout(r, SETTINGS.breakerHalfOpenMs + 50));
+      await http.request(write());
+      expect(state()).toBe(0);
     });
 
     it('is shared by every call to the system', async () => {

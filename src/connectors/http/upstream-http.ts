@@ -9,6 +9,7 @@ import {
   retry,
   timeout,
   wrap,
+  CircuitState,
   type CircuitBreakerPolicy,
   type IPolicy,
 } from 'cockatiel';
@@ -77,6 +78,22 @@ export function isTransient(error: unknown): boolean {
   return !(error instanceof UpstreamError) || error.upstreamStatus === undefined;
 }
 
+/** Every client created in this process, by system: /metrics reports their circuits. */
+const clients = new Map<string, UpstreamHttp>();
+
+/** 1 while the system's circuit is open (calls fail fast), 0.5 half-open, 0 closed. */
+export function circuitStates(): { system: string; open: number }[] {
+  return [...clients.values()].map((client) => ({
+    system: client.system,
+    open:
+      client.breaker.state === CircuitState.Closed
+        ? 0
+        : client.breaker.state === CircuitState.HalfOpen
+          ? 0.5
+          : 1,
+  }));
+}
+
 type HeaderSource = () => Record<string, string> | Promise<Record<string, string>>;
 
 export interface UpstreamHttpOptions {
@@ -117,6 +134,7 @@ export class UpstreamHttp {
     });
     this.reads = wrap(retries, this.breaker, perAttempt);
     this.writes = wrap(this.breaker, perAttempt);
+    clients.set(this.system, this);
   }
 
   async request<T = unknown>(req: UpstreamRequest): Promise<UpstreamResponse<T>> {
