@@ -144,3 +144,59 @@ describe('Gatehouse bound to Odoo (CONNECTOR_INVENTORY/ORDERS/DELIVERIES=odoo)',
     expect((await get('/v1/inventory/DESK-OAK-140')).status).toBe(200);
   });
 });
+
+describe('Gatehouse bound to Odoo: the circuit breaker, seen by agents and /metrics', () => {
+  let fake: FakeOdoo;
+  let t: TestApp;
+  let token: string;
+
+  beforeAll(async () => {
+    fake = await startFakeOdoo();
+    t = await startTestApp({
+      env: {
+        CONNECTOR_INVENTORY: 'odoo',
+        ODOO_URL: fake.url,
+        ODOO_DB: FAKE_DB,
+        ODOO_USERNAME: FAKE_LOGIN,
+        ODOO_API_KEY: FAKE_API_KEY,
+        READ_CACHE_TTL_MS: '0',
+        UPSTREAM_READ_RETRIES: '0',
+        UPSTREAM_BREAKER_FAILURES: '2',
+        UPSTREAM_BREAKER_HALF_OPEN_MS: '300',
+      },
+    });
+    token = await t.token(['inventory:read']);
+  });
+  afterAll(async () => {
+    await t.close();
+    await fake.close();
+  });
+
+  const stock = () => t.http.get('/v1/inventory/DESK-OAK-140').auth(token, { type: 'bearer' });
+  const circuit = async (): Promise<string | undefined> => {
+    const res = await t.http.get('/metrics');
+    return /^gatehouse_upstream_circuit_open\{system="odoo"\} (\S+)$/m.exec(res.text)?.[1];
+  };
+
+  it('opens after consecutive failures, fails fast without calling Odoo, and closes again', async () => {
+    expect((await stock()).status).toBe(200);
+    expect(await circuit()).toBe('0');
+
+    fake.down = true;
+    expect((await stock()).status).toBe(503);
+    expect((await stock()).status).toBe(503);
+    expect(await circuit()).toBe('1');
+
+    // Open: the agent still gets a problem it understands, and Odoo is not asked.
+    fake.calls.length = 0;
+    const fast = await stock();
+    expect(fast.status).toBe(503);
+    expect(fast.body).toMatchObject({ code: 'upstream_unavailable', retryable: true });
+    expect(fake.calls).toHaveLength(0);
+
+    fake.down = false;
+    await new Promise((resolve) => setTimeout(resolve, 350));
+    expect((await stock()).status).toBe(200);
+    expect(await circuit()).toBe('0');
+  });
+});
