@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { AuditWriter } from '../audit/audit-writer.service.js';
+import { redact } from '../audit/redaction.js';
 
 export type SecurityEventType =
   | 'client.created'
@@ -11,7 +12,9 @@ export type SecurityEventType =
   | 'api_key.rotated'
   | 'api_key.revoked'
   | 'signing_key.rotated'
-  | 'auth.failed';
+  | 'auth.failed'
+  | 'internal_request.approved'
+  | 'internal_request.rejected';
 
 export interface SecurityEventDetails {
   clientId?: string;
@@ -20,9 +23,13 @@ export interface SecurityEventDetails {
   /** Who acted: the admin client id, or "cli". */
   actor?: string;
   requestId?: string;
+  /** The record acted on when it is not a credential, e.g. an internal request id. */
+  subject?: string;
+  /** Free text from staff (a rejection reason); masked as the audit trail masks request bodies. */
+  reason?: string;
 }
 
-/** Credential lifecycle events, written to the audit trail (kind "security"). */
+/** Credential lifecycle and staff review events, written to the audit trail (kind "security"). */
 @Injectable()
 export class SecurityEventsService {
   constructor(private readonly writer: AuditWriter) {}
@@ -39,7 +46,12 @@ export class SecurityEventsService {
       requestId: details.requestId ?? null,
       clientId: details.clientId ?? null,
       credentialId: details.credentialId ?? null,
-      request: { event: type, actor: details.actor ?? null },
+      request: {
+        event: type,
+        actor: details.actor ?? null,
+        ...(details.subject !== undefined ? { subject: details.subject } : {}),
+        ...(details.reason !== undefined ? { reason: redact(details.reason) } : {}),
+      },
     });
   }
 }

@@ -16,6 +16,16 @@ import { resolveServerSecrets } from '../config/local-secrets.js';
 import { prepareStore } from '../database/prepare-store.js';
 import { createPrismaClient, type PrismaService } from '../database/prisma.service.js';
 import { SecurityEventsService } from '../admin/security-events.service.js';
+import { REJECT_REASON_MAX, REVIEW_LIMIT_MAX } from '../admin/dto/internal-requests.dto.js';
+import { RequestReviewService, type Reviewer } from '../admin/request-review.service.js';
+import { OutboxService } from '../outbox/outbox.service.js';
+import {
+  INTERNAL_REQUEST_ID_PATTERN,
+  INTERNAL_REQUEST_STATUSES,
+  type InternalRequestStatus,
+} from '../tools/requests/dto/internal-request.dto.js';
+import { InternalRequestsRepository } from '../tools/requests/requests.repository.js';
+import { InternalRequestsReviewService } from '../tools/requests/requests-review.service.js';
 import { AuditTrailService } from '../audit/audit-trail.service.js';
 import { AuditWriter } from '../audit/audit-writer.service.js';
 
@@ -29,6 +39,7 @@ interface Services {
   signingKeys: SigningKeysService;
   events: SecurityEventsService;
   audit: AuditTrailService;
+  review: RequestReviewService;
   prisma: PrismaService;
 }
 
@@ -45,6 +56,7 @@ async function withServices<T>(fn: (s: Services) => Promise<T>): Promise<T> {
   const clock = new SystemClock();
   const hasher = new CredentialHasher(secrets.pepper);
   const writer = new AuditWriter(prisma, clock);
+  const events = new SecurityEventsService(writer);
   try {
     return await fn({
       prisma,
@@ -56,8 +68,16 @@ async function withServices<T>(fn: (s: Services) => Promise<T>): Promise<T> {
         secrets.keyEncryptionKey,
         retireAfterSeconds(config),
       ),
-      events: new SecurityEventsService(writer),
+      events,
       audit: new AuditTrailService(prisma, writer, clock, secrets),
+      review: new RequestReviewService(
+        new InternalRequestsReviewService(
+          new InternalRequestsRepository(prisma),
+          new OutboxService(clock, prisma),
+          clock,
+        ),
+        events,
+      ),
     });
   } finally {
     await writer.onModuleDestroy();
@@ -100,6 +120,24 @@ function dateArg(value: string): Date {
   const date = new Date(value);
   if (Number.isNaN(date.getTime())) throw new InvalidArgumentError('must be an ISO 8601 date');
   return date;
+}
+
+/**
+ * Checked in the action rather than by a commander parser, so a bad value is
+ * answered as `{"error": "validation_failed", ...}` under --json too.
+ */
+function invalidArg(field: string, message: string): GatehouseError {
+  return new GatehouseError('validation_failed', {
+    detail: `${field}: ${message}`,
+    errors: [{ field, message }],
+  });
+}
+
+function requestIdArg(value: string): string {
+  if (!INTERNAL_REQUEST_ID_PATTERN.test(value)) {
+    throw invalidArg('id', 'must look like IR-7KQ2M9XD4TBA');
+  }
+  return value;
 }
 
 function print(opts: Output, json: unknown, human: string): void {
@@ -396,6 +434,78 @@ signing
       list.map((k) => `${k.kid}  ${k.status.padEnd(8)}  created ${k.createdAt}`).join('\n') ||
         '(none)',
     );
+  });
+
+// ------------------------------------------------------------------ requests
+const requests = program
+  .command('requests')
+  .description('internal requests held for human approval (the review queue)');
+
+const CLI_REVIEWER: Reviewer = { actor: 'cli', transport: 'cli' };
+
+requests
+  .command('list')
+  .description('list internal requests, oldest first (--status pending_review: the review queue)')
+  .option('--status <status>', `only this status: ${INTERNAL_REQUEST_STATUSES.join(', ')}`)
+  .option('--limit <n>', `page size, 1-${REVIEW_LIMIT_MAX}`, '20')
+  .option('--cursor <cursor>', 'nextCursor of the previous page (same --status)')
+  .option('--json', 'print one JSON object')
+  .action(async (opts: Output & { status?: string; limit: string; cursor?: string }) => {
+    const status = opts.status;
+    if (
+      status !== undefined &&
+      !(INTERNAL_REQUEST_STATUSES as readonly string[]).includes(status)
+    ) {
+      throw invalidArg('status', `must be one of ${INTERNAL_REQUEST_STATUSES.join(', ')}`);
+    }
+    const limit = Number(opts.limit);
+    if (!/^\d+$/.test(opts.limit) || limit < 1 || limit > REVIEW_LIMIT_MAX) {
+      throw invalidArg('limit', `must be an integer from 1 to ${REVIEW_LIMIT_MAX}`);
+    }
+    const page = await withServices((s) =>
+      s.review.list({
+        status: status as InternalRequestStatus | undefined,
+        cursor: opts.cursor,
+        limit,
+      }),
+    );
+    print(
+      opts,
+      page,
+      [
+        ...page.items.map(
+          (r) =>
+            `${r.id}  ${r.status.padEnd(14)}  ${r.priority.padEnd(6)}  ${r.type.padEnd(14)}  ${r.createdAt}  ${r.clientId}  ${r.summary}`,
+        ),
+        ...(page.items.length === 0 ? ['(no internal requests)'] : []),
+        ...(page.nextCursor ? [`more: --cursor ${page.nextCursor}`] : []),
+      ].join('\n'),
+    );
+  });
+
+requests
+  .command('approve <id>')
+  .description('approve a held request: it goes to the ticket system (pending_review -> queued)')
+  .option('--json', 'print one JSON object')
+  .action(async (id: string, opts: Output) => {
+    const requestId = requestIdArg(id);
+    const request = await withServices((s) => s.review.approve(requestId, CLI_REVIEWER));
+    print(opts, request, `approved ${request.id}: ${request.status}`);
+  });
+
+requests
+  .command('reject <id>')
+  .description('reject a held request: no ticket is made (pending_review -> rejected)')
+  .option('--reason <text>', `why, for the audit trail (at most ${REJECT_REASON_MAX} characters)`)
+  .option('--json', 'print one JSON object')
+  .action(async (id: string, opts: Output & { reason?: string }) => {
+    const requestId = requestIdArg(id);
+    const { reason } = opts;
+    if (reason !== undefined && (reason.trim() === '' || reason.length > REJECT_REASON_MAX)) {
+      throw invalidArg('reason', `must be 1-${REJECT_REASON_MAX} characters, not blank`);
+    }
+    const request = await withServices((s) => s.review.reject(requestId, reason, CLI_REVIEWER));
+    print(opts, request, `rejected ${request.id}`);
   });
 
 // --------------------------------------------------------------------- audit

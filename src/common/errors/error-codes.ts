@@ -106,6 +106,12 @@ export const ERROR_CATALOG = {
     retryable: true,
     agentHint: 'Send the whole request promptly; retry once on a fresh connection.',
   },
+  internal_request_not_pending: {
+    status: 409,
+    title: 'Internal request is not waiting for review',
+    retryable: false,
+    agentHint: 'Someone has already decided this request; list it again to see its current status.',
+  },
   idempotency_key_in_flight: {
     status: 409,
     title: 'A request with this Idempotency-Key is still being processed',

@@ -20,6 +20,12 @@ export interface NewInternalRequest {
   createdAt: Date;
 }
 
+/** Keyset position: the (createdAt, id) of the last row a page returned. */
+export interface RequestPosition {
+  createdAt: Date;
+  id: string;
+}
+
 /** Gatehouse's own record of internal requests (not the ticket system's). */
 @Injectable()
 export class InternalRequestsRepository {
@@ -50,6 +56,30 @@ export class InternalRequestsRepository {
 
   find(tx: Transaction, id: string): Promise<InternalRequest | null> {
     return tx.internalRequest.findUnique({ where: { id } });
+  }
+
+  /** Oldest first, then by id; `limit` rows after `after`, of one status or of all. */
+  page(filter: {
+    status: InternalRequestStatus | null;
+    after: RequestPosition | null;
+    limit: number;
+  }): Promise<InternalRequest[]> {
+    const { status, after, limit } = filter;
+    return this.prisma.internalRequest.findMany({
+      where: {
+        ...(status ? { status } : {}),
+        ...(after
+          ? {
+              OR: [
+                { createdAt: { gt: after.createdAt } },
+                { createdAt: after.createdAt, id: { gt: after.id } },
+              ],
+            }
+          : {}),
+      },
+      orderBy: [{ createdAt: 'asc' }, { id: 'asc' }],
+      take: limit,
+    });
   }
 
   /** Moves a request from one status to another; false when it was not in `from`. */

@@ -11,6 +11,7 @@ import { createPrismaClient, type PrismaService } from '../../database/prisma.se
 import { OutboxService } from '../../outbox/outbox.service.js';
 import { CreateInternalRequestDto } from './dto/create-internal-request.dto.js';
 import { InternalRequestsRepository } from './requests.repository.js';
+import { InternalRequestsReviewService } from './requests-review.service.js';
 import { InternalRequestsService } from './requests.service.js';
 
 const principal = (clientId: string, approval?: 'required'): Principal => ({
@@ -27,6 +28,7 @@ describe(InternalRequestsService.name, () => {
   let dir: string;
   let prisma: PrismaService;
   let service: InternalRequestsService;
+  let review: InternalRequestsReviewService;
 
   const dto = Object.assign(new CreateInternalRequestDto(), {
     type: 'purchase',
@@ -42,12 +44,15 @@ describe(InternalRequestsService.name, () => {
     dir = db.dir;
     prisma = createPrismaClient(loadConfig({ DATABASE_URL: `file:${db.file}` }));
     const clock = new SystemClock();
+    const repository = new InternalRequestsRepository(prisma);
+    const outbox = new OutboxService(clock, prisma);
     service = new InternalRequestsService(
-      new InternalRequestsRepository(prisma),
-      new OutboxService(clock, prisma),
+      repository,
+      outbox,
       new EmbeddedTicketsAdapter(prisma, clock),
       clock,
     );
+    review = new InternalRequestsReviewService(repository, outbox, clock);
   });
 
   afterEach(async () => {
@@ -77,15 +82,45 @@ describe(InternalRequestsService.name, () => {
     expect(body.status).toBe('pending_review');
     expect(await outboxRows(body.id)).toHaveLength(0);
 
-    const first = await service.approve(body.id);
-    expect(first).toMatchObject({ approved: true, request: { id: body.id, status: 'queued' } });
-    const again = await service.approve(body.id);
-    expect(again).toMatchObject({ approved: false, request: { status: 'queued' } });
+    const first = await review.approve(body.id);
+    expect(first).toMatchObject({ changed: true, request: { id: body.id, status: 'queued' } });
+    const again = await review.approve(body.id);
+    expect(again).toMatchObject({ changed: false, request: { status: 'queued' } });
     expect((await outboxRows(body.id)).map((r) => r.topic)).toEqual(['ticket.create']);
   });
 
-  it('approve() of an unknown request is internal_request_not_found', async () => {
-    await expect(service.approve('IR-UNKNOWN00000')).rejects.toBeInstanceOf(GatehouseError);
+  it('reject() ends a held request without a ticket, and only once', async () => {
+    const { body } = await create(principal('cl_a', 'required'));
+    await expect(review.reject(body.id)).resolves.toMatchObject({
+      changed: true,
+      request: { status: 'rejected' },
+    });
+    await expect(review.approve(body.id)).resolves.toMatchObject({
+      changed: false,
+      request: { status: 'rejected' },
+    });
+    await expect(review.reject(body.id)).resolves.toMatchObject({ changed: false });
+    expect(await outboxRows(body.id)).toHaveLength(0);
+    await expect(service.get(principal('cl_a'), body.id)).resolves.toMatchObject({
+      status: 'rejected',
+      message: expect.stringContaining('could not take on'),
+    });
+  });
+
+  it('reject() of a request that was never held changes nothing', async () => {
+    const { body } = await create(principal('cl_a'));
+    await expect(review.reject(body.id)).resolves.toMatchObject({
+      changed: false,
+      request: { status: 'queued' },
+    });
+    expect(await outboxRows(body.id)).toHaveLength(1);
+  });
+
+  it('approve() or reject() of an unknown request is internal_request_not_found', async () => {
+    await expect(review.approve('IR-UNKNOWN00000')).rejects.toBeInstanceOf(GatehouseError);
+    await expect(review.reject('IR-UNKNOWN00000')).rejects.toMatchObject({
+      code: 'internal_request_not_found',
+    });
   });
 
   it('shows a request only to the client that created it', async () => {

@@ -4,27 +4,12 @@ import { randomId } from '../../clients/credential-hasher.js';
 import { Clock } from '../../common/clock.js';
 import { GatehouseError } from '../../common/errors/gatehouse.error.js';
 import { TicketsPort } from '../../connectors/ports/sinks.port.js';
-import type { InternalRequest } from '../../generated/sqlite/client.js';
 import type { IdempotentOutcome, Transaction } from '../../idempotency/idempotency.service.js';
 import { OutboxService } from '../../outbox/outbox.service.js';
-import type { OutboxEntry } from '../../outbox/outbox.types.js';
-import type {
-  CreateInternalRequestDto,
-  InternalRequestPriority,
-  InternalRequestType,
-} from './dto/create-internal-request.dto.js';
-import {
-  INTERNAL_REQUEST_STATUSES,
-  type InternalRequestDto,
-  type InternalRequestStatus,
-} from './dto/internal-request.dto.js';
+import type { CreateInternalRequestDto } from './dto/create-internal-request.dto.js';
+import type { InternalRequestDto } from './dto/internal-request.dto.js';
+import { ticketMessage, toDto } from './internal-request.mapper.js';
 import { InternalRequestsRepository } from './requests.repository.js';
-
-export interface ApprovalResult {
-  /** False when the request was not waiting for review (already approved, or rejected). */
-  approved: boolean;
-  request: InternalRequestDto;
-}
 
 @Injectable()
 export class InternalRequestsService implements OnModuleInit {
@@ -84,81 +69,6 @@ export class InternalRequestsService implements OnModuleInit {
       });
     }
     return toDto(row);
-  }
-
-  /** For the admin API: releases a request held for review to the ticket system. */
-  approve(id: string): Promise<ApprovalResult> {
-    return this.repository.inTransaction(async (tx) => {
-      const approved = await this.repository.transition(
-        tx,
-        id,
-        'pending_review',
-        'queued',
-        this.clock.now(),
-      );
-      const row = await this.repository.find(tx, id);
-      if (!row) {
-        throw new GatehouseError('internal_request_not_found', {
-          detail: `There is no internal request ${id}.`,
-        });
-      }
-      if (approved) await this.outbox.enqueue(tx, ticketMessage(row));
-      return { approved, request: toDto(row) };
-    });
-  }
-}
-
-function ticketMessage(row: InternalRequest): OutboxEntry {
-  return {
-    topic: 'ticket.create',
-    aggregateId: row.id,
-    payload: {
-      requestId: row.id,
-      type: row.type,
-      summary: row.summary,
-      description: row.description,
-      priority: row.priority,
-      requester: JSON.parse(row.requester) as unknown,
-      relatedOrderNumber: row.relatedOrderNumber,
-      relatedSku: row.relatedSku,
-      conversationId: row.conversationId,
-      source: { clientId: row.clientId },
-      createdAt: row.createdAt.toISOString(),
-    },
-  };
-}
-
-function toDto(row: InternalRequest): InternalRequestDto {
-  const status = statusOf(row.status);
-  return {
-    id: row.id,
-    status,
-    type: row.type as InternalRequestType,
-    summary: row.summary,
-    priority: row.priority as InternalRequestPriority,
-    ticketRef: row.ticketRef,
-    createdAt: row.createdAt.toISOString(),
-    updatedAt: row.updatedAt.toISOString(),
-    message: messageFor(row.id, status, row.ticketRef),
-  };
-}
-
-function statusOf(value: string): InternalRequestStatus {
-  const known = INTERNAL_REQUEST_STATUSES as readonly string[];
-  if (!known.includes(value)) throw new Error(`unknown internal request status ${value}`);
-  return value as InternalRequestStatus;
-}
-
-function messageFor(id: string, status: InternalRequestStatus, ticketRef: string | null): string {
-  switch (status) {
-    case 'pending_review':
-      return `Your request ${id} has been recorded and is waiting for a colleague to approve it; you can ask about it later with this reference.`;
-    case 'queued':
-      return `Your request ${id} has been passed to our team; a ticket will be opened shortly.`;
-    case 'submitted':
-      return `Your request ${id} is with our team as ticket ${ticketRef ?? 'reference pending'}.`;
-    case 'rejected':
-      return `Our team could not take on request ${id}; offer to connect the user with a colleague who can explain why.`;
   }
 }
 
