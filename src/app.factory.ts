@@ -8,11 +8,7 @@ import { TOOL_SCOPES } from './auth/scopes.js';
 import { ClientsService, type CreatedClient } from './clients/clients.service.js';
 import type { Clock } from './common/clock.js';
 import { requestIdFor } from './common/http/request-id.js';
-import {
-  newRequestContext,
-  requestContext,
-  type RequestContext,
-} from './common/http/request-context.js';
+import { newRequestContext, type RequestContext } from './common/http/request-context.js';
 import { AuditRecorder } from './audit/audit-recorder.js';
 import { applyHardening, frameworkErrors } from './common/http/hardening.js';
 import { RouteTable } from './common/http/route-table.js';
@@ -82,9 +78,7 @@ export async function createApp(options: CreateAppOptions = {}): Promise<Created
     void reply.header('x-request-id', request.id);
     request.ctx = newRequestContext();
     late.recorder?.attach(request);
-    requestContext.run(request.ctx, () =>
-      done(unsupportedBody(request.method, request.url, request.headers['content-type'])),
-    );
+    done(unsupportedBody(request.method, request.url, request.headers['content-type']));
   });
   fastify.addHook('preSerialization', (request, _reply, payload, done) => {
     if (request.ctx) request.ctx.responseBody = payload;

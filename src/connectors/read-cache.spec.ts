@@ -1,4 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
+import { newRequestContext } from '../common/http/request-context.js';
+import { forRequest, instrumentPort } from './instrument-port.js';
 import { cachedReads } from './read-cache.js';
 
 class CountingPort {
@@ -58,5 +60,47 @@ describe(cachedReads.name, () => {
     await cached.stock('A');
     await cached.stock('A');
     expect(port.calls).toBe(2);
+  });
+});
+
+describe('connector instrumentation, per request', () => {
+  it('records the calls made for a request, and only those', async () => {
+    const port = instrumentPort(new CountingPort(), 'erp', 'inventory');
+    const first = newRequestContext();
+    const second = newRequestContext();
+    await forRequest(port, first).stock('A');
+    await forRequest(port, second).stock('B');
+    await port.stock('C');
+    expect(first.upstream).toEqual([
+      { system: 'erp', operation: 'inventory.stock', status: 'ok', latencyMs: expect.any(Number) },
+    ]);
+    expect(second.upstream).toHaveLength(1);
+  });
+
+  it('records failures as errors', async () => {
+    const impl = new CountingPort();
+    impl.failNext = true;
+    const ctx = newRequestContext();
+    await expect(
+      forRequest(instrumentPort(impl, 'erp', 'inventory'), ctx).stock('A'),
+    ).rejects.toThrow();
+    expect(ctx.upstream[0]).toMatchObject({ status: 'error' });
+  });
+
+  it('through the read cache: a miss is recorded for its request, a hit is not a call', async () => {
+    const impl = new CountingPort();
+    const port = cachedReads(instrumentPort(impl, 'erp', 'inventory'), 60_000);
+    const first = newRequestContext();
+    const second = newRequestContext();
+    expect(await forRequest(port, first).stock('A')).toEqual({ sku: 'A', n: 1 });
+    expect(await forRequest(port, second).stock('A')).toEqual({ sku: 'A', n: 1 });
+    expect(impl.calls).toBe(1);
+    expect(first.upstream).toHaveLength(1);
+    expect(second.upstream).toHaveLength(0);
+  });
+
+  it('leaves a port without instrumentation as it is', () => {
+    const impl = new CountingPort();
+    expect(forRequest(impl, newRequestContext())).toBe(impl);
   });
 });

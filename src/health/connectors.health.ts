@@ -1,7 +1,6 @@
 import { Injectable, type Type } from '@nestjs/common';
 import { ModuleRef } from '@nestjs/core';
 import { HealthIndicatorService, type HealthIndicatorResult } from '@nestjs/terminus';
-import { requestContext } from '../common/http/request-context.js';
 import { DeliveriesPort } from '../connectors/ports/deliveries.port.js';
 import { InventoryPort } from '../connectors/ports/inventory.port.js';
 import { OrdersPort } from '../connectors/ports/orders.port.js';
@@ -67,8 +66,7 @@ export class ConnectorsHealthIndicator {
                 return { via: 'database' };
               }
               if (!buffered) {
-                // Outside the request context: a probe is not an upstream call of the /readyz request.
-                await requestContext.exit(() => adapter.ping(signal));
+                await adapter.ping(signal);
                 return { via: 'ping' };
               }
               // Its own, shorter deadline: a slow help desk is reported, never a failed check.
@@ -76,12 +74,10 @@ export class ConnectorsHealthIndicator {
                 signal,
                 AbortSignal.timeout(CONNECTOR_CHECK_TIMEOUT_MS - 500),
               ]);
-              const upstream = requestContext
-                .exit(() => adapter.ping(deadline))
-                .then(
-                  () => 'up',
-                  () => 'down',
-                );
+              const upstream = adapter.ping(deadline).then(
+                () => 'up',
+                () => 'down',
+              );
               if (!(await databaseUp)) throw new Error('the outbox is unavailable');
               return { via: 'ping', upstream: await upstream, writes: 'queued in the outbox' };
             })

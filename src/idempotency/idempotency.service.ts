@@ -15,7 +15,7 @@ import {
   sqliteDirectOf,
   type SqliteDirect,
 } from '../database/prisma.service.js';
-import { requestContext } from '../common/http/request-context.js';
+import type { RequestContext } from '../common/http/request-context.js';
 import {
   IdempotencyRecords,
   isUniqueViolation,
@@ -45,6 +45,8 @@ export interface IdempotentRequest {
   route: string;
   /** The validated arguments. */
   body: unknown;
+  /** The request being served: its audit event commits inside the write's transaction. */
+  context?: RequestContext | undefined;
 }
 
 /** What a write produced: the status and JSON body stored for replays. */
@@ -125,12 +127,12 @@ export class IdempotencyService implements OnApplicationBootstrap, OnModuleDestr
     const owner: MarkerOwner = { clientId, key, requestHash, createdAt: claim.createdAt };
     try {
       try {
-        return { ...(await this.run(owner, write, prepare)), replayed: false };
+        return { ...(await this.run(owner, write, prepare, request.context)), replayed: false };
       } catch (error) {
         // A concurrent transaction committed a row we could not see (e.g. the same
         // lead's email): running again sees it and answers accordingly.
         if (!isUniqueViolation(error)) throw error;
-        return { ...(await this.run(owner, write, prepare)), replayed: false };
+        return { ...(await this.run(owner, write, prepare, request.context)), replayed: false };
       }
     } catch (error) {
       await this.release(owner);
@@ -150,9 +152,9 @@ export class IdempotencyService implements OnApplicationBootstrap, OnModuleDestr
     owner: MarkerOwner,
     write: IdempotentWrite<T, P>,
     prepare: (() => Promise<P>) | undefined,
+    context: RequestContext | undefined,
   ): Promise<IdempotentOutcome<T>> {
     const prepared = prepare ? await prepare() : (undefined as P);
-    const context = requestContext.getStore();
     const inTransaction = async (tx: Transaction): Promise<IdempotentOutcome<T>> => {
       const outcome = await write(tx, prepared);
       const responseBody = JSON.stringify(outcome.body);

@@ -3,7 +3,6 @@ import { HttpAdapterHost } from '@nestjs/core';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { outcomeOf } from '../audit/audit-recorder.js';
 import { GatehouseMetrics } from '../metrics/gatehouse-metrics.service.js';
-import { bindRequestId } from './logging/root-logger.js';
 
 /** Probes and scrapes: logged at debug so they do not drown the API traffic. */
 const INFRASTRUCTURE = /^\/(healthz|readyz|metrics)(\/|\?|$)/;
@@ -40,10 +39,6 @@ export class RequestTelemetry implements OnModuleInit {
 
   onModuleInit(): void {
     const fastify = this.adapterHost.httpAdapter.getInstance<FastifyInstance>();
-    fastify.addHook('onRequest', (request, _reply, done) => {
-      if (request.ctx) bindRequestId(request.ctx, request.id);
-      done();
-    });
     fastify.addHook('onSend', (request, reply, payload, done) => {
       // The outcome of a 5xx depends on its problem code, which only the body carries.
       if (

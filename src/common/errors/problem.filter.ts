@@ -39,7 +39,7 @@ export class ProblemFilter implements ExceptionFilter {
       return;
     }
     if (unexpected !== undefined) {
-      this.logger.error({ requestId: request.id, err: describe(unexpected) }, 'unhandled error');
+      this.logger.error({ reqId: request.id, err: describe(unexpected) }, 'unhandled error');
     }
     sendProblem(reply, request.id, error);
   }

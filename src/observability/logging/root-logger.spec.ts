@@ -3,9 +3,8 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Writable } from 'node:stream';
 import { describe, expect, it } from '@jest/globals';
-import { newRequestContext, requestContext } from '../../common/http/request-context.js';
 import { createNestLogger } from './nest-logger.js';
-import { bindRequestId, createRootLogger, REDACTED, stdoutDestination } from './root-logger.js';
+import { createRootLogger, REDACTED, stdoutDestination } from './root-logger.js';
 
 function memoryLogger(level = 'info', logRedactPaths: string[] = []) {
   const lines: Record<string, unknown>[] = [];
@@ -87,17 +86,6 @@ describe(createRootLogger.name, () => {
     root.info({ lead: { phone: '+84901234567', channel: 'zalo' } });
     await flush();
     expect(lines[0]).toMatchObject({ lead: { phone: REDACTED, channel: 'zalo' } });
-  });
-
-  it('names the request a line was logged for', async () => {
-    const { root, lines } = memoryLogger();
-    const ctx = newRequestContext();
-    bindRequestId(ctx, 'req-12345678');
-    requestContext.run(ctx, () => root.warn('inside'));
-    root.warn('outside');
-    await flush();
-    expect(lines[0]).toMatchObject({ msg: 'inside', reqId: 'req-12345678' });
-    expect(lines[1]).not.toHaveProperty('reqId');
   });
 });
 

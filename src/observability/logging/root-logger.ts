@@ -6,7 +6,6 @@ import {
   type LoggerOptions,
 } from 'pino';
 import type { AppConfig } from '../../config/app-config.js';
-import { requestContext, type RequestContext } from '../../common/http/request-context.js';
 
 const SECRET_KEYS = [
   'authorization',
@@ -56,19 +55,6 @@ export const DEFAULT_REDACT_PATHS: readonly string[] = [
 
 export const REDACTED = '[redacted]';
 
-/** Request ids by request context, so a line logged while serving a request names it. */
-const requestIds = new WeakMap<RequestContext, string>();
-
-export function bindRequestId(context: RequestContext, requestId: string): void {
-  requestIds.set(context, requestId);
-}
-
-function currentRequestId(): { reqId?: string } {
-  const context = requestContext.getStore();
-  const reqId = context ? requestIds.get(context) : undefined;
-  return reqId === undefined ? {} : { reqId };
-}
-
 export function rootLoggerOptions(
   config: Pick<AppConfig, 'logLevel' | 'logRedactPaths'>,
 ): LoggerOptions {
@@ -78,7 +64,6 @@ export function rootLoggerOptions(
     timestamp: stdTimeFunctions.isoTime,
     formatters: { level: (label) => ({ level: label }) },
     redact: { paths: [...DEFAULT_REDACT_PATHS, ...config.logRedactPaths], censor: REDACTED },
-    mixin: currentRequestId,
   };
 }
 

@@ -7,6 +7,7 @@ import { Tool } from '../tool.decorator.js';
 import { DeliveriesService } from './deliveries.service.js';
 import { DeliveryListDto, DeliveryScheduleDto } from './dto/delivery.dto.js';
 import { ListDeliveriesQuery } from './dto/list-deliveries.dto.js';
+import { CurrentContext, type RequestContext } from '../../common/http/request-context.js';
 
 // Two resources: an order's deliveries live under /v1/orders, the date-range listing under /v1/deliveries.
 @Controller('v1')
@@ -32,8 +33,9 @@ export class DeliveriesController {
     @Param() params: OrderParams,
     @Query() query: CustomerProofQuery,
     @CurrentPrincipal() principal: Principal,
+    @CurrentContext() request: RequestContext | undefined,
   ): Promise<DeliveryScheduleDto> {
-    return this.deliveries.schedule(params.orderNumber, query, principal.policies);
+    return this.deliveries.schedule(params.orderNumber, query, principal.policies, request);
   }
 
   @Tool({
@@ -50,7 +52,10 @@ export class DeliveriesController {
   })
   @ApiOkResponse({ type: DeliveryListDto, description: 'One page of deliveries.' })
   @Get('deliveries')
-  list(@Query() query: ListDeliveriesQuery): Promise<DeliveryListDto> {
-    return this.deliveries.list(query);
+  list(
+    @Query() query: ListDeliveriesQuery,
+    @CurrentContext() request: RequestContext | undefined,
+  ): Promise<DeliveryListDto> {
+    return this.deliveries.list(query, request);
   }
 }

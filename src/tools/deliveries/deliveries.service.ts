@@ -18,6 +18,8 @@ import {
   MAX_RANGE_DAYS,
   type ListDeliveriesQuery,
 } from './dto/list-deliveries.dto.js';
+import type { RequestContext } from '../../common/http/request-context.js';
+import { forRequest } from '../../connectors/instrument-port.js';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 
@@ -33,13 +35,15 @@ export class DeliveriesService {
     rawOrderNumber: string,
     proof: CustomerProof,
     policies: ClientPolicies,
+    request?: RequestContext,
   ): Promise<DeliveryScheduleDto> {
-    const order = await findAuthorizedOrder(this.orders, rawOrderNumber, policies, proof);
-    const deliveries = await this.deliveries.forOrder(order.orderNumber);
+    const orders = forRequest(this.orders, request);
+    const order = await findAuthorizedOrder(orders, rawOrderNumber, policies, proof);
+    const deliveries = await forRequest(this.deliveries, request).forOrder(order.orderNumber);
     return { orderNumber: order.orderNumber, deliveries: deliveries.map(toDelivery) };
   }
 
-  async list(query: ListDeliveriesQuery): Promise<DeliveryListDto> {
+  async list(query: ListDeliveriesQuery, request?: RequestContext): Promise<DeliveryListDto> {
     const cursor = query.cursor === undefined ? undefined : decodeCursor(query.cursor);
     // A cursor carries its range, so a follow-up call that leaves from/to out (or runs past
     // midnight, when the default "today" moves) still continues the same listing.
@@ -65,7 +69,7 @@ export class DeliveriesService {
       throw invalidCursor('cursor belongs to a listing with a different from, to or region');
     }
 
-    const rows = await this.deliveries.list({
+    const rows = await forRequest(this.deliveries, request).list({
       from,
       to,
       ...(region === null ? {} : { region }),

@@ -9,6 +9,7 @@ import { Tool } from '../tool.decorator.js';
 import { CreateHandoffDto } from './dto/create-handoff.dto.js';
 import { HandoffResultDto } from './dto/handoff-result.dto.js';
 import { HandoffsService } from './handoffs.service.js';
+import { CurrentContext, type RequestContext } from '../../common/http/request-context.js';
 
 const ROUTE = '/v1/handoffs';
 
@@ -37,12 +38,13 @@ export class HandoffsController {
   @ApiCreatedResponse({ type: HandoffResultDto, description: 'Staff are being notified.' })
   async create(
     @CurrentPrincipal() principal: Principal,
+    @CurrentContext() context: RequestContext | undefined,
     @Body() dto: CreateHandoffDto,
     @Headers('idempotency-key') key: string | undefined,
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<HandoffResultDto> {
     const result = await this.idempotency.execute(
-      { principal, key, method: 'POST', route: ROUTE, body: dto },
+      { principal, key, method: 'POST', route: ROUTE, body: dto, context },
       (tx) => this.handoffs.create(tx, principal, dto),
     );
     return sendIdempotent(reply, result);

@@ -9,6 +9,7 @@ import {
 } from './dto/check-inventory.dto.js';
 import { ProductSearchResultDto, SearchProductsQuery } from './dto/search-products.dto.js';
 import { InventoryService } from './inventory.service.js';
+import { CurrentContext, type RequestContext } from '../../common/http/request-context.js';
 
 @Controller('v1/inventory')
 export class InventoryController {
@@ -28,8 +29,11 @@ export class InventoryController {
   })
   @ApiOkResponse({ type: ProductSearchResultDto, description: 'Matching products.' })
   @Get()
-  search(@Query() query: SearchProductsQuery): Promise<ProductSearchResultDto> {
-    return this.inventory.search(query);
+  search(
+    @Query() query: SearchProductsQuery,
+    @CurrentContext() request: RequestContext | undefined,
+  ): Promise<ProductSearchResultDto> {
+    return this.inventory.search(query, request);
   }
 
   @Tool({
@@ -50,7 +54,8 @@ export class InventoryController {
   check(
     @Param() params: CheckInventoryParams,
     @Query() query: CheckInventoryQuery,
+    @CurrentContext() request: RequestContext | undefined,
   ): Promise<StockReportDto> {
-    return this.inventory.check(params.sku, query);
+    return this.inventory.check(params.sku, query, request);
   }
 }

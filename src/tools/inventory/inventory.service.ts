@@ -4,13 +4,21 @@ import { searchTerms } from '../../common/text/normalize-search.js';
 import { InventoryPort } from '../../connectors/ports/inventory.port.js';
 import type { CheckInventoryQuery, StockReportDto } from './dto/check-inventory.dto.js';
 import type { ProductSearchResultDto, SearchProductsQuery } from './dto/search-products.dto.js';
+import type { RequestContext } from '../../common/http/request-context.js';
+import { forRequest } from '../../connectors/instrument-port.js';
 
 @Injectable()
 export class InventoryService {
   constructor(private readonly inventory: InventoryPort) {}
 
-  async search(query: SearchProductsQuery): Promise<ProductSearchResultDto> {
-    const products = await this.inventory.searchProducts(searchTerms(query.q), query.limit);
+  async search(
+    query: SearchProductsQuery,
+    request?: RequestContext,
+  ): Promise<ProductSearchResultDto> {
+    const products = await forRequest(this.inventory, request).searchProducts(
+      searchTerms(query.q),
+      query.limit,
+    );
     return {
       items: products.map((p) => ({
         sku: p.sku,
@@ -22,16 +30,21 @@ export class InventoryService {
     };
   }
 
-  async check(rawSku: string, query: CheckInventoryQuery): Promise<StockReportDto> {
+  async check(
+    rawSku: string,
+    query: CheckInventoryQuery,
+    request?: RequestContext,
+  ): Promise<StockReportDto> {
+    const inventory = forRequest(this.inventory, request);
     const sku = rawSku.toUpperCase();
     const warehouse = query.warehouse?.toUpperCase();
-    const report = await this.inventory.getStock(sku, warehouse);
+    const report = await inventory.getStock(sku, warehouse);
     if (!report) {
       throw new GatehouseError('product_not_found', {
         detail: `There is no product with SKU ${sku}.`,
       });
     }
-    if (warehouse !== undefined && !(await this.inventory.warehouseExists(warehouse))) {
+    if (warehouse !== undefined && !(await inventory.warehouseExists(warehouse))) {
       throw new GatehouseError('warehouse_not_found', {
         detail: `There is no warehouse with code ${warehouse}.`,
       });

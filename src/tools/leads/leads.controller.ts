@@ -9,6 +9,7 @@ import { Tool } from '../tool.decorator.js';
 import { CreateLeadDto } from './dto/create-lead.dto.js';
 import { LeadResultDto } from './dto/lead-result.dto.js';
 import { LeadsService } from './leads.service.js';
+import { CurrentContext, type RequestContext } from '../../common/http/request-context.js';
 
 const ROUTE = '/v1/leads';
 
@@ -43,14 +44,15 @@ export class LeadsController {
   })
   async create(
     @CurrentPrincipal() principal: Principal,
+    @CurrentContext() request: RequestContext | undefined,
     @Body() dto: CreateLeadDto,
     @Headers('idempotency-key') key: string | undefined,
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<LeadResultDto> {
     const result = await this.idempotency.execute(
-      { principal, key, method: 'POST', route: ROUTE, body: dto },
-      (tx, context) => this.leads.create(tx, principal, dto, context),
-      () => this.leads.assignmentContext(dto),
+      { principal, key, method: 'POST', route: ROUTE, body: dto, context: request },
+      (tx, assignment) => this.leads.create(tx, principal, dto, assignment),
+      () => this.leads.assignmentContext(dto, request),
     );
     return sendIdempotent(reply, result);
   }

@@ -14,6 +14,8 @@ import type { CreateLeadDto } from './dto/create-lead.dto.js';
 import type { AssignedRepDto, LeadResultDto } from './dto/lead-result.dto.js';
 import { assignLead } from './lead-assignment.js';
 import { LeadsRepository } from './leads.repository.js';
+import type { RequestContext } from '../../common/http/request-context.js';
+import { forRequest } from '../../connectors/instrument-port.js';
 
 /** What assignment needs from the sales-rep directory, read before the write transaction. */
 export interface AssignmentContext {
@@ -41,12 +43,16 @@ export class LeadsService implements OnModuleInit {
   }
 
   /** Reads the rep directory through its port; must run outside the write transaction. */
-  async assignmentContext(dto: CreateLeadDto): Promise<AssignmentContext> {
-    const reps = await this.salesReps.activeReps();
+  async assignmentContext(
+    dto: CreateLeadDto,
+    request?: RequestContext,
+  ): Promise<AssignmentContext> {
+    const salesReps = forRequest(this.salesReps, request);
+    const reps = await salesReps.activeReps();
     const skus = dto.interest?.skus ?? [];
     const productLines =
       this.config.leadAssignment === 'product_line' && skus.length > 0
-        ? await this.salesReps.productLinesOf(skus)
+        ? await salesReps.productLinesOf(skus)
         : [];
     return { reps, productLines };
   }

@@ -6,6 +6,7 @@ import { Tool } from '../tool.decorator.js';
 import { CustomerProofQuery, OrderParams } from './dto/order-lookup.dto.js';
 import { OrderStatusDto } from './dto/order-status.dto.js';
 import { OrdersService } from './orders.service.js';
+import { CurrentContext, type RequestContext } from '../../common/http/request-context.js';
 
 @Controller('v1/orders')
 export class OrdersController {
@@ -30,7 +31,8 @@ export class OrdersController {
     @Param() params: OrderParams,
     @Query() query: CustomerProofQuery,
     @CurrentPrincipal() principal: Principal,
+    @CurrentContext() request: RequestContext | undefined,
   ): Promise<OrderStatusDto> {
-    return this.orders.status(params.orderNumber, query, principal.policies);
+    return this.orders.status(params.orderNumber, query, principal.policies, request);
   }
 }

@@ -6,6 +6,8 @@ import { DeliveriesPort, type DeliveryRecord } from '../../connectors/ports/deli
 import { OrdersPort } from '../../connectors/ports/orders.port.js';
 import type { OrderStatusDto, ShipmentSummaryDto } from './dto/order-status.dto.js';
 import { findAuthorizedOrder } from './order-access.policy.js';
+import type { RequestContext } from '../../common/http/request-context.js';
+import { forRequest } from '../../connectors/instrument-port.js';
 
 @Injectable()
 export class OrdersService {
@@ -18,9 +20,11 @@ export class OrdersService {
     rawOrderNumber: string,
     proof: CustomerProof,
     policies: ClientPolicies,
+    request?: RequestContext,
   ): Promise<OrderStatusDto> {
-    const order = await findAuthorizedOrder(this.orders, rawOrderNumber, policies, proof);
-    const deliveries = await this.deliveries.forOrder(order.orderNumber);
+    const orders = forRequest(this.orders, request);
+    const order = await findAuthorizedOrder(orders, rawOrderNumber, policies, proof);
+    const deliveries = await forRequest(this.deliveries, request).forOrder(order.orderNumber);
     return {
       orderNumber: order.orderNumber,
       status: order.status,

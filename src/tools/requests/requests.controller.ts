@@ -9,6 +9,7 @@ import { Tool } from '../tool.decorator.js';
 import { CreateInternalRequestDto } from './dto/create-internal-request.dto.js';
 import { InternalRequestDto, InternalRequestIdParams } from './dto/internal-request.dto.js';
 import { InternalRequestsService } from './requests.service.js';
+import { CurrentContext, type RequestContext } from '../../common/http/request-context.js';
 
 const ROUTE = '/v1/internal-requests';
 const TAG = 'Internal requests';
@@ -38,12 +39,13 @@ export class InternalRequestsController {
   @ApiCreatedResponse({ type: InternalRequestDto, description: 'The request was recorded.' })
   async create(
     @CurrentPrincipal() principal: Principal,
+    @CurrentContext() context: RequestContext | undefined,
     @Body() dto: CreateInternalRequestDto,
     @Headers('idempotency-key') key: string | undefined,
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<InternalRequestDto> {
     const result = await this.idempotency.execute(
-      { principal, key, method: 'POST', route: ROUTE, body: dto },
+      { principal, key, method: 'POST', route: ROUTE, body: dto, context },
       (tx) => this.requests.create(tx, principal, dto),
     );
     return sendIdempotent(reply, result);
