@@ -147,10 +147,14 @@ export class AuditWriter implements OnModuleDestroy {
     await this.flushing;
   }
 
-  /** Its own transaction, or a savepoint when the caller's transaction is open. */
+  /**
+   * Its own transaction, or part of the caller's when one is open: no
+   * savepoint of its own there, since a failure here fails the caller's write,
+   * which rolls back (its savepoint in a group commit) with everything it did.
+   */
   private appendSync(db: Database, events: AuditEventInput[]): void {
     const st = (this.statements ??= prepareStatements(db));
-    db.transaction(() => {
+    const append = (): void => {
       st.lockHead.run();
       const head = st.readHead.get() as { seq: number | bigint; hash: string } | undefined;
       if (!head) throw new Error('audit chain head missing');
@@ -163,7 +167,9 @@ export class AuditWriter implements OnModuleDestroy {
         st.insert.run({ ...fields, time: toSqliteTime(fields.time), hash });
       }
       st.moveHead.run({ seq, hash });
-    }).immediate();
+    };
+    if (db.inTransaction) append();
+    else db.transaction(append).immediate();
   }
 
   private async appendRows(tx: Tx, events: AuditEventInput[]): Promise<void> {
