@@ -84,6 +84,79 @@ describe('connector configuration', () => {
     expect(message).toContain('UPSTREAM_TIMEOUT_MS');
   });
 
+  it('reads the ERPNext site time zone, UTC by default', () => {
+    const erpnext = {
+      CONNECTOR_ORDERS: 'erpnext',
+      ERPNEXT_URL: 'https://erp.example.vn',
+      ERPNEXT_API_KEY: 'key',
+      ERPNEXT_API_SECRET: 'secret',
+    };
+    expect(loadConfig(erpnext).connectors.erpnext?.timeZone).toBe('UTC');
+    expect(
+      loadConfig({ ...erpnext, ERPNEXT_TIME_ZONE: 'Asia/Ho_Chi_Minh' }).connectors.erpnext,
+    ).toEqual({
+      url: 'https://erp.example.vn',
+      apiKey: 'key',
+      apiSecret: 'secret',
+      timeZone: 'Asia/Ho_Chi_Minh',
+    });
+  });
+
+  it('refuses a time zone that Intl does not know, or an offset, naming the variable', () => {
+    for (const zone of ['Asia/Hanoi', 'GMT+7:00', 'Vietnam Standard Time']) {
+      expect(configError({ ERPNEXT_TIME_ZONE: zone })).toContain(
+        'ERPNEXT_TIME_ZONE: ERPNEXT_TIME_ZONE must be an IANA time zone name',
+      );
+    }
+  });
+
+  it('puts tasks in ODOO_TICKET_PROJECT_ID and tickets in ODOO_HELPDESK_TEAM_ID', () => {
+    const odoo = {
+      CONNECTOR_TICKETS: 'odoo',
+      ODOO_URL: 'https://erp.example.vn',
+      ODOO_DB: 'prod',
+      ODOO_USERNAME: 'gatehouse@example.vn',
+      ODOO_API_KEY: 'odoo-key',
+    };
+    const tasks = loadConfig({
+      ...odoo,
+      ODOO_TICKET_MODEL: 'project.task',
+      ODOO_TICKET_PROJECT_ID: '12',
+    });
+    expect(tasks.connectors.odoo).toMatchObject({
+      ticketModel: 'project.task',
+      ticketProjectId: 12,
+    });
+    expect(tasks.connectors.odoo).not.toHaveProperty('helpdeskTeamId');
+    const tickets = loadConfig({ ...odoo, ODOO_HELPDESK_TEAM_ID: '3' });
+    expect(tickets.connectors.odoo).toMatchObject({
+      ticketModel: 'helpdesk.ticket',
+      helpdeskTeamId: 3,
+    });
+    expect(tickets.connectors.odoo).not.toHaveProperty('ticketProjectId');
+    // An id for the other model is a misconfiguration, not something to ignore.
+    expect(configError({ ...odoo, ODOO_TICKET_PROJECT_ID: '12' })).toContain(
+      'ODOO_TICKET_PROJECT_ID: applies only when ODOO_TICKET_MODEL is project.task',
+    );
+    expect(
+      configError({ ...odoo, ODOO_TICKET_MODEL: 'project.task', ODOO_HELPDESK_TEAM_ID: '3' }),
+    ).toContain('ODOO_HELPDESK_TEAM_ID: applies only when ODOO_TICKET_MODEL is helpdesk.ticket');
+  });
+
+  it('refuses a project or team id that is not a positive integer', () => {
+    for (const id of ['abc', '12.5', '0', '-4', '2147483648']) {
+      const message = configError({
+        ODOO_TICKET_MODEL: 'project.task',
+        ODOO_TICKET_PROJECT_ID: id,
+        ODOO_HELPDESK_TEAM_ID: id,
+      });
+      expect(message).toContain(
+        'ODOO_TICKET_PROJECT_ID: ODOO_TICKET_PROJECT_ID must be the positive integer id of a project.project record',
+      );
+      expect(message).toContain('ODOO_HELPDESK_TEAM_ID must be the positive integer id');
+    }
+  });
+
   it('never echoes a secret value in its error', () => {
     const message = configError({
       CONNECTOR_TICKETS: 'jira',

@@ -4,6 +4,7 @@ import {
   IsInt,
   IsOptional,
   IsString,
+  IsTimeZone,
   Matches,
   Max,
   Min,
@@ -34,12 +35,18 @@ export interface OdooSettings {
   apiKey: string;
   /** Where tickets go: Helpdesk (Enterprise) or a Project task. */
   ticketModel: 'helpdesk.ticket' | 'project.task';
+  /** `project.project` id for tasks (project.task only); without it tasks are private. */
+  ticketProjectId?: number;
+  /** `helpdesk.team` id for tickets (helpdesk.ticket only); without it Odoo picks a default team. */
+  helpdeskTeamId?: number;
 }
 
 export interface ErpNextSettings {
   url: string;
   apiKey: string;
   apiSecret: string;
+  /** IANA zone the site stores its zone-less dates and datetimes in (System Settings → Time Zone). */
+  timeZone: string;
 }
 
 export interface JiraSettings {
@@ -76,6 +83,11 @@ export interface ConnectorsConfig {
 
 const HTTP_URL = /^https?:\/\/[^\s/]+(\/\S*)?$/;
 const URL_MESSAGE = (name: string): string => `${name} must be an http:// or https:// URL`;
+/** Odoo ids are PostgreSQL `integer` keys. */
+const ODOO_MAX_ID = 2_147_483_647;
+const ID_MESSAGE = (name: string, model: string): { message: string } => ({
+  message: `${name} must be the positive integer id of a ${model} record`,
+});
 
 /** The connector part of the environment; `.env.example` documents each variable. */
 export class ConnectorEnvironment {
@@ -152,6 +164,20 @@ export class ConnectorEnvironment {
   ODOO_TICKET_MODEL: OdooSettings['ticketModel'] = 'helpdesk.ticket';
 
   @IsOptional()
+  @Type(() => Number)
+  @IsInt(ID_MESSAGE('ODOO_TICKET_PROJECT_ID', 'project.project'))
+  @Min(1, ID_MESSAGE('ODOO_TICKET_PROJECT_ID', 'project.project'))
+  @Max(ODOO_MAX_ID, ID_MESSAGE('ODOO_TICKET_PROJECT_ID', 'project.project'))
+  ODOO_TICKET_PROJECT_ID?: number;
+
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt(ID_MESSAGE('ODOO_HELPDESK_TEAM_ID', 'helpdesk.team'))
+  @Min(1, ID_MESSAGE('ODOO_HELPDESK_TEAM_ID', 'helpdesk.team'))
+  @Max(ODOO_MAX_ID, ID_MESSAGE('ODOO_HELPDESK_TEAM_ID', 'helpdesk.team'))
+  ODOO_HELPDESK_TEAM_ID?: number;
+
+  @IsOptional()
   @Matches(HTTP_URL, { message: URL_MESSAGE('ERPNEXT_URL') })
   ERPNEXT_URL?: string;
 
@@ -162,6 +188,13 @@ export class ConnectorEnvironment {
   @IsOptional()
   @IsString()
   ERPNEXT_API_SECRET?: string;
+
+  // Intl.DateTimeFormat decides: an unknown zone stops the boot here, not at the first read.
+  @IsOptional()
+  @IsTimeZone({
+    message: 'ERPNEXT_TIME_ZONE must be an IANA time zone name, e.g. Asia/Ho_Chi_Minh or UTC',
+  })
+  ERPNEXT_TIME_ZONE = 'UTC';
 
   @IsOptional()
   @Matches(HTTP_URL, { message: URL_MESSAGE('JIRA_URL') })
@@ -230,6 +263,19 @@ export function readConnectorsConfig(
         problems.push(`  - ${name}: required when a CONNECTOR_* variable is ${system}`);
     }
   }
+  if (bindings.tickets === 'odoo') {
+    // Each id names a record of a different model: a team id sent as a project would be a wrong link.
+    if (env.ODOO_TICKET_PROJECT_ID !== undefined && env.ODOO_TICKET_MODEL !== 'project.task') {
+      problems.push(
+        '  - ODOO_TICKET_PROJECT_ID: applies only when ODOO_TICKET_MODEL is project.task (helpdesk tickets take ODOO_HELPDESK_TEAM_ID)',
+      );
+    }
+    if (env.ODOO_HELPDESK_TEAM_ID !== undefined && env.ODOO_TICKET_MODEL !== 'helpdesk.ticket') {
+      problems.push(
+        '  - ODOO_HELPDESK_TEAM_ID: applies only when ODOO_TICKET_MODEL is helpdesk.ticket',
+      );
+    }
+  }
   if (problems.length > 0) return problems;
 
   const trimUrl = (url: string): string => url.replace(/\/+$/, '');
@@ -248,6 +294,12 @@ export function readConnectorsConfig(
         username: env.ODOO_USERNAME!,
         apiKey: env.ODOO_API_KEY!,
         ticketModel: env.ODOO_TICKET_MODEL,
+        ...(env.ODOO_TICKET_PROJECT_ID !== undefined && {
+          ticketProjectId: env.ODOO_TICKET_PROJECT_ID,
+        }),
+        ...(env.ODOO_HELPDESK_TEAM_ID !== undefined && {
+          helpdeskTeamId: env.ODOO_HELPDESK_TEAM_ID,
+        }),
       },
     }),
     ...(used.has('erpnext') && {
@@ -255,6 +307,7 @@ export function readConnectorsConfig(
         url: trimUrl(env.ERPNEXT_URL!),
         apiKey: env.ERPNEXT_API_KEY!,
         apiSecret: env.ERPNEXT_API_SECRET!,
+        timeZone: env.ERPNEXT_TIME_ZONE,
       },
     }),
     ...(used.has('jira') && {

@@ -36,7 +36,7 @@ interface Adapters {
   leads: CrmLeadsPort & Probe;
 }
 
-function context(url: string, upstream: Record<string, string> = {}): ConnectorContext {
+function context(url: string, upstream: Record<string, string> = {}, now = NOW): ConnectorContext {
   const config = loadConfig({
     ...TEST_SECRETS_ENV,
     DATABASE_URL: 'file:./unused.db',
@@ -54,8 +54,47 @@ function context(url: string, upstream: Record<string, string> = {}): ConnectorC
     UPSTREAM_BREAKER_HALF_OPEN_MS: '60000',
     ...upstream,
   });
-  return createConnectorContext(config, new TestClock(NOW));
+  return createConnectorContext(config, new TestClock(now));
 }
+
+/**
+ * The same zone-less site data read in two site time zones: each instant is
+ * written out, not computed, so a wrong offset in either direction shows.
+ */
+const SITES = [
+  {
+    zone: 'UTC',
+    order: { placedAt: '2026-02-20T00:00:00.000Z', updatedAt: '2026-02-25T14:05:09.123Z' },
+    windows: {
+      'MAT-DN-2026-00001': ['2026-02-22T00:00:00.000Z', '2026-02-23T00:00:00.000Z'],
+      'MAT-DN-2026-00002': ['2026-03-03T00:00:00.000Z', '2026-03-04T00:00:00.000Z'],
+      'MAT-DN-2026-00003': ['2026-01-08T00:00:00.000Z', '2026-01-09T00:00:00.000Z'],
+      'MAT-DN-2026-00004': ['2026-02-22T00:00:00.000Z', '2026-02-23T00:00:00.000Z'],
+    } as Record<string, [string, string]>,
+    /** Posting days sent for [2026-01-01T00:00Z, 2026-04-01T00:00Z). */
+    quarterDays: ['2026-01-01', '2026-04-01'],
+    /** [2026-02-21T18:00Z, 2026-03-02T18:00Z) in the south. */
+    southRange: { days: ['2026-02-22', '2026-03-03'], ids: ['MAT-DN-2026-00001'] },
+    stock: { 'HCM-01': '2026-03-01T08:15:00.000Z', 'HN-01': '2026-03-01T09:30:00.500Z' },
+    /** BAN-GO-SOI-140 at 2025-12-31T18:00Z: the 2025 price is valid until the end of 31 December. */
+    newYearsEvePrice: 2690000,
+  },
+  {
+    zone: 'Asia/Ho_Chi_Minh',
+    order: { placedAt: '2026-02-19T17:00:00.000Z', updatedAt: '2026-02-25T07:05:09.123Z' },
+    windows: {
+      'MAT-DN-2026-00001': ['2026-02-21T17:00:00.000Z', '2026-02-22T17:00:00.000Z'],
+      'MAT-DN-2026-00002': ['2026-03-02T17:00:00.000Z', '2026-03-03T17:00:00.000Z'],
+      'MAT-DN-2026-00003': ['2026-01-07T17:00:00.000Z', '2026-01-08T17:00:00.000Z'],
+      'MAT-DN-2026-00004': ['2026-02-21T17:00:00.000Z', '2026-02-22T17:00:00.000Z'],
+    } as Record<string, [string, string]>,
+    // 00:00Z on 1 January is 07:00 local: that day began before the range.
+    quarterDays: ['2026-01-02', '2026-04-02'],
+    southRange: { days: ['2026-02-23', '2026-03-04'], ids: ['MAT-DN-2026-00002'] },
+    stock: { 'HCM-01': '2026-03-01T01:15:00.000Z', 'HN-01': '2026-03-01T02:30:00.500Z' },
+    newYearsEvePrice: 2890000,
+  },
+];
 
 function adapters(c: ConnectorContext): Adapters {
   const make = <K extends keyof Adapters>(k: K): Adapters[K] => {
@@ -279,21 +318,6 @@ describe('ERPNext connector (contract against a local Frappe-shaped server)', ()
   });
 
   describe('OrdersPort', () => {
-    it('maps a Sales Order with its lines, customer contact and region', async () => {
-      expect(await a.orders.getOrder('SO-2026-000001')).toEqual({
-        orderNumber: 'SO-2026-000001',
-        status: 'partially_shipped',
-        placedAt: new Date('2026-02-20T00:00:00.000Z'),
-        updatedAt: new Date('2026-02-25T14:05:09.123Z'),
-        region: 'south',
-        customer: { name: 'Nguyễn Văn An', email: 'an.nguyen@example.vn', phone: '+84901234567' },
-        lines: [
-          { sku: 'BAN-GO-SOI-120', name: 'Bàn gỗ sồi 120cm', quantity: 2, shipped: 2 },
-          { sku: 'DEN-LED-12W', name: 'Đèn LED âm trần 12W', quantity: 10, shipped: 0 },
-        ],
-      });
-    });
-
     it('maps docstatus and delivery progress to the port statuses', async () => {
       const completed = await a.orders.getOrder('SO-2026-000002');
       expect(completed).toMatchObject({ status: 'delivered', region: 'north' });
@@ -310,8 +334,49 @@ describe('ERPNext connector (contract against a local Frappe-shaped server)', ()
   });
 
   describe('DeliveriesPort', () => {
-    it('lists the Delivery Notes of an order by their lines, without returns, ordered by window', async () => {
-      const deliveries = await a.deliveries.forOrder('SO-2026-000001');
+    it('maps cancelled notes to failed and completed notes to delivered', async () => {
+      const deliveries = await a.deliveries.forOrder('SO-2026-000002');
+      expect(deliveries.map((d) => [d.id, d.status, d.region])).toEqual([
+        ['MAT-DN-2026-00003', 'delivered', 'north'],
+        ['MAT-DN-2026-00004', 'failed', 'central'],
+      ]);
+    });
+  });
+
+  describe.each(SITES)('dates of a site in $zone', (site) => {
+    let z: Adapters;
+    const windowOf = (name: string): { windowStart: Date; windowEnd: Date } => {
+      const [start = '', end = ''] = site.windows[name] ?? [];
+      return { windowStart: new Date(start), windowEnd: new Date(end) };
+    };
+    const lastFilters = (key: 'filters' | 'or_filters'): unknown[][] => {
+      const query = fake.requests.filter((r) => r.path === '/api/resource/Delivery Note').at(-1);
+      return JSON.parse(query?.query.get(key) ?? '[]') as unknown[][];
+    };
+    const postingDays = (): unknown[][] =>
+      lastFilters('filters').filter((f) => f[0] === 'posting_date');
+
+    beforeEach(() => {
+      z = adapters(context(fake.url, { ERPNEXT_TIME_ZONE: site.zone }));
+    });
+
+    it('maps a Sales Order with its lines, customer contact and region', async () => {
+      expect(await z.orders.getOrder('SO-2026-000001')).toEqual({
+        orderNumber: 'SO-2026-000001',
+        status: 'partially_shipped',
+        placedAt: new Date(site.order.placedAt),
+        updatedAt: new Date(site.order.updatedAt),
+        region: 'south',
+        customer: { name: 'Nguyễn Văn An', email: 'an.nguyen@example.vn', phone: '+84901234567' },
+        lines: [
+          { sku: 'BAN-GO-SOI-120', name: 'Bàn gỗ sồi 120cm', quantity: 2, shipped: 2 },
+          { sku: 'DEN-LED-12W', name: 'Đèn LED âm trần 12W', quantity: 10, shipped: 0 },
+        ],
+      });
+    });
+
+    it('lists the Delivery Notes of an order by their lines, without returns, each window its local posting day', async () => {
+      const deliveries = await z.deliveries.forOrder('SO-2026-000001');
       expect(deliveries).toEqual([
         {
           id: 'MAT-DN-2026-00001',
@@ -319,8 +384,7 @@ describe('ERPNext connector (contract against a local Frappe-shaped server)', ()
           status: 'in_transit',
           carrier: 'Giao Hàng Nhanh',
           trackingNumber: 'GHN1234567890',
-          windowStart: new Date('2026-02-22T00:00:00.000Z'),
-          windowEnd: new Date('2026-02-23T00:00:00.000Z'),
+          ...windowOf('MAT-DN-2026-00001'),
           region: 'south',
         },
         {
@@ -329,8 +393,7 @@ describe('ERPNext connector (contract against a local Frappe-shaped server)', ()
           status: 'scheduled',
           carrier: '',
           trackingNumber: null,
-          windowStart: new Date('2026-03-03T00:00:00.000Z'),
-          windowEnd: new Date('2026-03-04T00:00:00.000Z'),
+          ...windowOf('MAT-DN-2026-00002'),
           region: 'south',
         },
       ]);
@@ -341,15 +404,7 @@ describe('ERPNext connector (contract against a local Frappe-shaped server)', ()
         '=',
         'SO-2026-000001',
       ]);
-      expect(await a.deliveries.forOrder('SO-2026-000003')).toEqual([]);
-    });
-
-    it('maps cancelled notes to failed and completed notes to delivered', async () => {
-      const deliveries = await a.deliveries.forOrder('SO-2026-000002');
-      expect(deliveries.map((d) => [d.id, d.status, d.region])).toEqual([
-        ['MAT-DN-2026-00003', 'delivered', 'north'],
-        ['MAT-DN-2026-00004', 'failed', 'central'],
-      ]);
+      expect(await z.deliveries.forOrder('SO-2026-000003')).toEqual([]);
     });
 
     it('lists a date range with keyset pagination and reads each note for its order', async () => {
@@ -357,45 +412,100 @@ describe('ERPNext connector (contract against a local Frappe-shaped server)', ()
         from: new Date('2026-01-01T00:00:00Z'),
         to: new Date('2026-04-01T00:00:00Z'),
       };
-      const first = await a.deliveries.list({ ...range, limit: 2 });
-      expect(first.map((d) => [d.id, d.orderNumber])).toEqual([
-        ['MAT-DN-2026-00003', 'SO-2026-000002'],
-        ['MAT-DN-2026-00001', 'SO-2026-000001'],
+      const first = await z.deliveries.list({ ...range, limit: 2 });
+      expect(postingDays()).toEqual([
+        ['posting_date', '>=', site.quarterDays[0]],
+        ['posting_date', '<', site.quarterDays[1]],
+      ]);
+      expect(first.map((d) => [d.id, d.orderNumber, d.windowStart])).toEqual([
+        ['MAT-DN-2026-00003', 'SO-2026-000002', windowOf('MAT-DN-2026-00003').windowStart],
+        ['MAT-DN-2026-00001', 'SO-2026-000001', windowOf('MAT-DN-2026-00001').windowStart],
       ]);
       const last = first[1];
       if (!last) throw new Error('no page');
-      const second = await a.deliveries.list({
+      const second = await z.deliveries.list({
         ...range,
         limit: 10,
         after: { windowStart: last.windowStart, id: last.id },
       });
-      expect(second.map((d) => d.id)).toEqual(['MAT-DN-2026-00004', 'MAT-DN-2026-00002']);
-      const all = await a.deliveries.list({ ...range, limit: 100 });
+      // The cursor's window start is local midnight of 22 February, whatever instant that is.
+      expect(postingDays()).toContainEqual(['posting_date', '>=', '2026-02-22']);
+      expect(lastFilters('or_filters')).toEqual([
+        ['posting_date', '>', '2026-02-22'],
+        ['name', '>', 'MAT-DN-2026-00001'],
+      ]);
+      expect(second.map((d) => [d.id, d.windowStart, d.windowEnd])).toEqual(
+        ['MAT-DN-2026-00004', 'MAT-DN-2026-00002'].map((id) => {
+          const w = windowOf(id);
+          return [id, w.windowStart, w.windowEnd];
+        }),
+      );
+      const all = await z.deliveries.list({ ...range, limit: 100 });
       expect(all.map((d) => d.id)).toEqual([...first, ...second].map((d) => d.id));
     });
 
-    it('takes [from, to) on window starts and filters by region through territories', async () => {
-      const feb22 = await a.deliveries.list({
-        from: new Date('2026-02-21T06:00:00Z'),
-        to: new Date('2026-02-22T00:00:00Z'),
+    it('takes [from, to) on window starts: exactly one local day, and nothing a millisecond later', async () => {
+      const { windowStart, windowEnd } = windowOf('MAT-DN-2026-00001');
+      const day = await z.deliveries.list({ from: windowStart, to: windowEnd, limit: 10 });
+      expect(postingDays()).toEqual([
+        ['posting_date', '>=', '2026-02-22'],
+        ['posting_date', '<', '2026-02-23'],
+      ]);
+      expect(day.map((d) => [d.id, d.windowStart, d.windowEnd])).toEqual([
+        ['MAT-DN-2026-00001', windowStart, windowEnd],
+        ['MAT-DN-2026-00004', windowStart, windowEnd],
+      ]);
+      const later = await z.deliveries.list({
+        from: new Date(windowStart.getTime() + 1),
+        to: new Date(windowEnd.getTime() + 1),
         limit: 10,
       });
-      expect(feb22).toEqual([]);
-      const south = await a.deliveries.list({
-        from: new Date('2026-01-01T00:00:00Z'),
-        to: new Date('2026-04-01T00:00:00Z'),
+      expect(postingDays()).toEqual([
+        ['posting_date', '>=', '2026-02-23'],
+        ['posting_date', '<', '2026-02-24'],
+      ]);
+      expect(later).toEqual([]);
+    });
+
+    it('turns a UTC range into the local days it starts, with the region filter', async () => {
+      // 18:00Z is 01:00 the next day in Ho Chi Minh City: the same instants cover other days.
+      const south = await z.deliveries.list({
+        from: new Date('2026-02-21T18:00:00Z'),
+        to: new Date('2026-03-02T18:00:00Z'),
         region: 'south',
         limit: 10,
       });
-      expect(south.map((d) => d.id)).toEqual(['MAT-DN-2026-00001', 'MAT-DN-2026-00002']);
-      const query = fake.requests.filter((r) => r.path === '/api/resource/Delivery Note').at(-1);
-      const territories = (JSON.parse(query?.query.get('filters') ?? '[]') as unknown[][]).find(
-        (f) => f[0] === 'territory',
+      expect(postingDays()).toEqual([
+        ['posting_date', '>=', site.southRange.days[0]],
+        ['posting_date', '<', site.southRange.days[1]],
+      ]);
+      expect(south.map((d) => [d.id, d.windowStart])).toEqual(
+        site.southRange.ids.map((id) => [id, windowOf(id).windowStart]),
       );
+      const territories = lastFilters('filters').find((f) => f[0] === 'territory');
       expect(territories?.[2]).toEqual(
         expect.arrayContaining(['Miền Nam', 'Hồ Chí Minh', 'Bạc Liêu']),
       );
       expect(territories?.[2]).not.toContain('Việt Nam');
+      expect(territories?.[2]).not.toContain('Hà Nội');
+    });
+
+    it('reads Bin.modified as local time for updatedAt and asOf', async () => {
+      const report = await z.inventory.getStock('BAN-GO-SOI-120');
+      expect(report?.warehouses.map((w) => [w.warehouseCode, w.updatedAt])).toEqual([
+        ['HCM-01', new Date(site.stock['HCM-01'])],
+        ['HN-01', new Date(site.stock['HN-01'])],
+      ]);
+      expect(report?.asOf).toEqual(new Date(site.stock['HN-01']));
+    });
+
+    it("checks a list price's validity against the site's calendar day", async () => {
+      // 18:00Z on 31 December is already 1 January 2026 in Ho Chi Minh City.
+      const newYearsEve = adapters(
+        context(fake.url, { ERPNEXT_TIME_ZONE: site.zone }, Date.parse('2025-12-31T18:00:00Z')),
+      );
+      const [product] = await newYearsEve.inventory.searchProducts(['ban', 'soi', '140'], 10);
+      expect(product?.listPrice).toEqual({ amount: site.newYearsEvePrice, currency: 'VND' });
     });
   });
 

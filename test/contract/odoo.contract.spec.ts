@@ -443,14 +443,80 @@ describe('Odoo connector contract (JSON-RPC against a local Odoo)', () => {
       expect(fake.callsTo('helpdesk.ticket', 'create')).toHaveLength(1);
     });
 
-    it('creates a project.task when ODOO_TICKET_MODEL says so', async () => {
+    it('creates a project.task when ODOO_TICKET_MODEL says so, private without a project', async () => {
       const tasks = connect(fake, { ODOO_TICKET_MODEL: 'project.task' });
       const receipt = await tasks.tickets.createTicket(
         ticket('msg_task-1', { priority: 'urgent' }),
       );
       expect(receipt.reference).toMatch(/^odoo:project\.task:\d+$/);
       expect(fake.records('project.task')[0]).toMatchObject({ priority: '1' });
+      expect(fake.records('project.task')[0]).not.toHaveProperty('project_id');
       expect(fake.records('helpdesk.ticket')).toEqual([]);
+    });
+
+    it('files the task in ODOO_TICKET_PROJECT_ID', async () => {
+      const tasks = connect(fake, {
+        ODOO_TICKET_MODEL: 'project.task',
+        ODOO_TICKET_PROJECT_ID: '5',
+      });
+      const receipt = await tasks.tickets.createTicket(ticket('msg_task-2'));
+      const [created] = fake.records('project.task');
+      expect(receipt).toEqual({ reference: `odoo:project.task:${created?.id}` });
+      expect(created).toMatchObject({ project_id: 5, priority: '1' });
+      expect(created).not.toHaveProperty('partner_email');
+      // The idempotency search is not narrowed to the project: a task moved elsewhere still counts.
+      const again = await tasks.tickets.createTicket(ticket('msg_task-2'));
+      expect(again).toEqual(receipt);
+      expect(fake.callsTo('project.task', 'search_read')[0]?.domain).toEqual([
+        ['description', 'ilike', '[gatehouse-message:msg_task-2]'],
+        ['active', 'in', [true, false]],
+      ]);
+      expect(fake.records('project.task')).toHaveLength(1);
+    });
+
+    it('dead-letters a task for a project Odoo does not have (MissingError or ValidationError)', async () => {
+      const tasks = connect(fake, {
+        ODOO_TICKET_MODEL: 'project.task',
+        ODOO_TICKET_PROJECT_ID: '999',
+      });
+      const missing = await failure(tasks.tickets.createTicket(ticket('msg_task-3')));
+      expect(missing).toBeInstanceOf(PermanentDeliveryError);
+      expect((missing as Error).message).toBe('odoo refused project.task.create (rejected)');
+      expect(everythingIn(missing)).not.toMatch(/999|does not exist/);
+      expect(fake.callsTo('project.task', 'create').map((c) => c.outcome)).toEqual(['error']);
+
+      // Odoo versions that insert first answer the foreign-key violation as a ValidationError.
+      fake.faultNext = {
+        model: 'project.task',
+        method: 'create',
+        fault: {
+          name: 'odoo.exceptions.ValidationError',
+          message:
+            'The operation cannot be completed: - Create/update: a mandatory field is not set.',
+        },
+      };
+      const valid = connect(fake, {
+        ODOO_TICKET_MODEL: 'project.task',
+        ODOO_TICKET_PROJECT_ID: '5',
+      });
+      expect(await failure(valid.tickets.createTicket(ticket('msg_task-4')))).toBeInstanceOf(
+        PermanentDeliveryError,
+      );
+      expect(fake.records('project.task')).toEqual([]);
+    });
+
+    it('puts helpdesk tickets in ODOO_HELPDESK_TEAM_ID, and dead-letters an unknown team', async () => {
+      const team = connect(fake, { ODOO_HELPDESK_TEAM_ID: '3' });
+      await team.tickets.createTicket(ticket('msg_team-1'));
+      expect(fake.records('helpdesk.ticket')[0]).toMatchObject({ team_id: 3, priority: '2' });
+      await odoo.tickets.createTicket(ticket('msg_team-2'));
+      // Without the setting Gatehouse sends no team and Odoo applies its default.
+      expect(fake.records('helpdesk.ticket')[1]).not.toHaveProperty('team_id');
+
+      const unknown = connect(fake, { ODOO_HELPDESK_TEAM_ID: '42' });
+      const refused = await failure(unknown.tickets.createTicket(ticket('msg_team-3')));
+      expect(refused).toBeInstanceOf(PermanentDeliveryError);
+      expect(fake.records('helpdesk.ticket')).toHaveLength(2);
     });
 
     it('is idempotent on the message id: a redelivery returns the first record', async () => {

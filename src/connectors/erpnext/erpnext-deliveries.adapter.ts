@@ -6,17 +6,10 @@ import {
 } from '../ports/deliveries.port.js';
 import type { ErpNextRestClient, FrappeDoc, FrappeFilter } from './erpnext-rest.client.js';
 import { territoryTree } from './erpnext-territories.js';
+import { nextDay, type FrappeTimeZone } from './erpnext-time.js';
 import type { RegionTree } from './erpnext-values.js';
-import {
-  childRows,
-  frappeDate,
-  frappeDay,
-  optionalText,
-  quantity,
-  text,
-} from './erpnext-values.js';
+import { childRows, optionalText, quantity, text } from './erpnext-values.js';
 
-const DAY_MS = 24 * 60 * 60 * 1000;
 const MAX_PER_ORDER = 100;
 /** Single-document reads in flight at once while listing (ERPNext is often a small server). */
 const READ_CONCURRENCY = 4;
@@ -33,11 +26,14 @@ const FIELDS = [
 
 /**
  * Deliveries from ERPNext `Delivery Note`. A note carries a date, not a time
- * window: the planned window is its posting day (UTC), so the window start is
- * the posting date at midnight and ranges map onto whole days exactly.
+ * window: the planned window is its posting day in the site's time zone, from
+ * local midnight to the next, so ranges map onto whole local days exactly.
  */
 export class ErpNextDeliveriesAdapter extends DeliveriesPort {
-  constructor(private readonly client: ErpNextRestClient) {
+  constructor(
+    private readonly client: ErpNextRestClient,
+    private readonly zone: FrappeTimeZone,
+  ) {
     super();
   }
 
@@ -61,15 +57,15 @@ export class ErpNextDeliveriesAdapter extends DeliveriesPort {
     ]);
     // A note with several lines of the order may come back once per line.
     const unique = [...new Map(notes.map((n) => [text(n, 'name'), n])).values()];
-    return sortRecords(unique.map((note) => toRecord(note, orderNumber, territories)));
+    return sortRecords(unique.map((note) => toRecord(note, orderNumber, territories, this.zone)));
   }
 
   async list(range: DeliveryRange): Promise<DeliveryRecord[]> {
     if (range.limit <= 0) return [];
     const territories = await territoryTree(this.client);
     const filters: FrappeFilter[] = [
-      ['posting_date', '>=', frappeDay(ceilToDay(range.from))],
-      ['posting_date', '<', frappeDay(ceilToDay(range.to))],
+      ['posting_date', '>=', this.zone.ceilDay(range.from)],
+      ['posting_date', '<', this.zone.ceilDay(range.to)],
       ['is_return', '=', 0],
     ];
     const orFilters: FrappeFilter[] = [];
@@ -80,7 +76,7 @@ export class ErpNextDeliveriesAdapter extends DeliveriesPort {
     }
     if (range.after) {
       // Keyset after (windowStart, id); windowStart is a posting day, so compare days.
-      const day = frappeDay(ceilToDay(range.after.windowStart));
+      const day = this.zone.ceilDay(range.after.windowStart);
       filters.push(['posting_date', '>=', day]);
       orFilters.push(['posting_date', '>', day], ['name', '>', range.after.id]);
     }
@@ -96,21 +92,31 @@ export class ErpNextDeliveriesAdapter extends DeliveriesPort {
       const full = await this.client.get('Delivery Note', text(note, 'name'));
       return full ? orderOf(full) : '';
     });
-    return sortRecords(notes.map((note, i) => toRecord(note, orders[i] ?? '', territories)));
+    return sortRecords(
+      notes.map((note, i) => toRecord(note, orders[i] ?? '', territories, this.zone)),
+    );
   }
 }
 
-function toRecord(note: FrappeDoc, orderNumber: string, territories: RegionTree): DeliveryRecord {
-  const day = frappeDate(note.posting_date);
-  if (!day) throw new Error('ERPNext Delivery Note has no posting date');
+function toRecord(
+  note: FrappeDoc,
+  orderNumber: string,
+  territories: RegionTree,
+  zone: FrappeTimeZone,
+): DeliveryRecord {
+  // A day is not always 24 hours long: the window ends at the next local midnight.
+  const day = text(note, 'posting_date').trim().slice(0, 10);
+  const start = zone.startOfDay(day);
+  const end = start && zone.startOfDay(nextDay(day));
+  if (!start || !end) throw new Error('ERPNext Delivery Note has no posting date');
   return {
     id: text(note, 'name'),
     orderNumber,
     status: deliveryStatus(note),
     carrier: text(note, 'transporter_name') || text(note, 'transporter'),
     trackingNumber: optionalText(note, 'lr_no'),
-    windowStart: day,
-    windowEnd: new Date(day.getTime() + DAY_MS),
+    windowStart: start,
+    windowEnd: end,
     region: territories.regionOf(optionalText(note, 'territory')),
   };
 }
@@ -131,11 +137,6 @@ function orderOf(note: FrappeDoc): string {
     if (order !== null) return order;
   }
   return '';
-}
-
-function ceilToDay(date: Date): Date {
-  const day = Math.floor(date.getTime() / DAY_MS) * DAY_MS;
-  return new Date(day === date.getTime() ? day : day + DAY_MS);
 }
 
 /** ERPNext sorts names with its database collation; the port promises (windowStart, id) in code-point order. */

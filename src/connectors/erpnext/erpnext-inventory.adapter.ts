@@ -8,7 +8,8 @@ import {
   type WarehouseStock,
 } from '../ports/inventory.port.js';
 import type { ErpNextRestClient, FrappeDoc } from './erpnext-rest.client.js';
-import { frappeDate, frappeDay, quantity, RegionTree, text } from './erpnext-values.js';
+import type { FrappeTimeZone } from './erpnext-time.js';
+import { quantity, RegionTree, text } from './erpnext-values.js';
 
 /** The price list whose selling rates are shown as list prices (ERPNext's default). */
 export const LIST_PRICE_LIST = 'Standard Selling';
@@ -32,6 +33,7 @@ export class ErpNextInventoryAdapter extends InventoryPort {
   constructor(
     private readonly client: ErpNextRestClient,
     private readonly clock: Clock,
+    private readonly zone: FrappeTimeZone,
   ) {
     super();
   }
@@ -117,7 +119,7 @@ export class ErpNextInventoryAdapter extends InventoryPort {
         onHand,
         reserved,
         available: available(bin),
-        updatedAt: frappeDate(bin.modified) ?? now,
+        updatedAt: this.zone.parse(bin.modified) ?? now,
       });
     }
     if (wanted && rows.length === 0) {
@@ -183,7 +185,8 @@ export class ErpNextInventoryAdapter extends InventoryPort {
       orderBy: 'valid_from desc',
       limit: codes.length * 5,
     });
-    const today = frappeDay(this.clock.now());
+    // valid_from / valid_upto are site-local days.
+    const today = this.zone.dayOf(this.clock.now());
     const prices = new Map<string, Money>();
     for (const row of rows) {
       const sku = text(row, 'item_code');

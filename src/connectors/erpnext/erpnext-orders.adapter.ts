@@ -1,18 +1,15 @@
 import { OrdersPort, type OrderRecord, type OrderStatus } from '../ports/orders.port.js';
 import type { ErpNextRestClient, FrappeDoc } from './erpnext-rest.client.js';
 import { territoryTree } from './erpnext-territories.js';
-import {
-  childRows,
-  frappeDate,
-  optionalText,
-  quantity,
-  text,
-  UNKNOWN_REGION,
-} from './erpnext-values.js';
+import type { FrappeTimeZone } from './erpnext-time.js';
+import { childRows, optionalText, quantity, text, UNKNOWN_REGION } from './erpnext-values.js';
 
 /** Sales orders from ERPNext `Sales Order` (the order number is the document name). */
 export class ErpNextOrdersAdapter extends OrdersPort {
-  constructor(private readonly client: ErpNextRestClient) {
+  constructor(
+    private readonly client: ErpNextRestClient,
+    private readonly zone: FrappeTimeZone,
+  ) {
     super();
   }
 
@@ -25,8 +22,8 @@ export class ErpNextOrdersAdapter extends OrdersPort {
     // Child tables (the lines) come only with the single-document read.
     const order = await this.client.get('Sales Order', orderNumber);
     if (!order) return null;
-    const placedAt = frappeDate(order.transaction_date);
-    const updatedAt = frappeDate(order.modified) ?? placedAt;
+    const placedAt = this.zone.parse(order.transaction_date);
+    const updatedAt = this.zone.parse(order.modified) ?? placedAt;
     if (!placedAt || !updatedAt) throw new Error('ERPNext Sales Order has no transaction date');
     const territory = optionalText(order, 'territory');
     const lines = childRows(order, 'items').map((line) => ({

@@ -27,29 +27,6 @@ export function childRows(doc: FrappeDoc, table: string): FrappeDoc[] {
     .sort((a, b) => quantity(a, 'idx') - quantity(b, 'idx'));
 }
 
-const FRAPPE_DATETIME =
-  /^(\d{4})-(\d{2})-(\d{2})(?:[ T](\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,6}))?)?)?$/;
-
-/**
- * Frappe stores dates and datetimes without a zone, in the site's time zone.
- * Gatehouse reads them as UTC (see docs/connectors/erpnext.md): run the site
- * in UTC, or expect times shifted by the site's offset.
- */
-export function frappeDate(value: unknown): Date | null {
-  if (typeof value !== 'string') return null;
-  const m = FRAPPE_DATETIME.exec(value.trim());
-  if (!m) return null;
-  const [, y, mo, d, h = '0', mi = '0', s = '0', frac = '0'] = m;
-  const ms = Math.floor(Number(frac.padEnd(6, '0')) / 1000);
-  const date = new Date(Date.UTC(+y, +mo - 1, +d, +h, +mi, +s, ms));
-  return Number.isNaN(date.getTime()) ? null : date;
-}
-
-/** `YYYY-MM-DD` for a Date filter. */
-export function frappeDay(date: Date): string {
-  return date.toISOString().slice(0, 10);
-}
-
 export type Region = 'north' | 'central' | 'south';
 
 /** When neither a document nor its ancestors name a region. */

@@ -9,13 +9,24 @@ const PRIORITY: Record<OdooSettings['ticketModel'], Record<string, string>> = {
   'project.task': { low: '0', normal: '0', high: '1', urgent: '1' },
 };
 
-/** Internal requests become Helpdesk tickets or project tasks (ODOO_TICKET_MODEL). */
+export type OdooTicketSettings = Pick<
+  OdooSettings,
+  'ticketModel' | 'ticketProjectId' | 'helpdeskTeamId'
+>;
+
+/**
+ * Internal requests become Helpdesk tickets or project tasks (ODOO_TICKET_MODEL),
+ * in the configured team (ODOO_HELPDESK_TEAM_ID) or project (ODOO_TICKET_PROJECT_ID).
+ */
 export class OdooTicketsAdapter extends TicketsPort {
+  private readonly model: OdooSettings['ticketModel'];
+
   constructor(
     private readonly rpc: OdooRpcClient,
-    private readonly model: OdooSettings['ticketModel'],
+    private readonly settings: OdooTicketSettings,
   ) {
     super();
+    this.model = settings.ticketModel;
   }
 
   createTicket({ messageId, payload }: SinkDelivery): Promise<SinkReceipt> {
@@ -40,6 +51,13 @@ export class OdooTicketsAdapter extends TicketsPort {
       if (this.model === 'helpdesk.ticket') {
         if (requester.email) values.partner_email = requester.email;
         if (requester.name) values.partner_name = requester.name;
+        // Without a team Odoo picks one (the API user's, else the first): rarely the right queue.
+        if (this.settings.helpdeskTeamId !== undefined) {
+          values.team_id = this.settings.helpdeskTeamId;
+        }
+      } else if (this.settings.ticketProjectId !== undefined) {
+        // Odoo refuses a create naming an unknown project (MissingError or ValidationError): dead letter.
+        values.project_id = this.settings.ticketProjectId;
       }
       return values;
     });

@@ -39,6 +39,6 @@ export const odooConnector: SystemConnector = {
       rpcOf(context),
       context.shared('odoo.regions', () => new OdooRegions(rpcOf(context))),
     ),
-  tickets: (context) => new OdooTicketsAdapter(rpcOf(context), settingsOf(context).ticketModel),
+  tickets: (context) => new OdooTicketsAdapter(rpcOf(context), settingsOf(context)),
   leads: (context) => new OdooCrmAdapter(rpcOf(context)),
 };

@@ -1,6 +1,10 @@
 import type { Doc } from './fake-erpnext.js';
 
-/** A small, realistic ERPNext site: Vietnamese furniture trader, company abbreviation "GH". */
+/**
+ * A small, realistic ERPNext site: Vietnamese furniture trader, company abbreviation "GH".
+ * Dates and datetimes are zone-less, in the site's time zone, as Frappe stores them: the
+ * contract spec reads them as UTC and as Asia/Ho_Chi_Minh (ERPNEXT_TIME_ZONE).
+ */
 export function erpnextDataSet(): Record<string, Doc[]> {
   return {
     Territory: [

@@ -27,6 +27,9 @@ interface JsonRpcFault {
 
 type Term = [string, string, unknown];
 
+/** Links that Odoo's own create() overrides read before inserting the record. */
+const READ_IN_CREATE = new Set(['project.task.project_id', 'helpdesk.ticket.team_id']);
+
 /**
  * A local stand-in for Odoo's `POST /jsonrpc` (services `common` and
  * `object`). It checks each request the way Odoo does — the envelope, the
@@ -265,6 +268,22 @@ export class FakeOdoo {
     const row = values as Record<string, unknown>;
     if (typeof row.name !== 'string' || row.name === '') {
       throw fault('odoo.exceptions.ValidationError', `The field "name" is required on ${model}`);
+    }
+    for (const [name, value] of Object.entries(row)) {
+      const def = this.fieldDef(model, name);
+      if (def.type !== 'm2o' || value === false || value === null) continue;
+      if (this.records(def.comodel).some((r) => r.id === value)) continue;
+      // Task and ticket create() read their project or team first (stages, company); any other
+      // dangling link fails on PostgreSQL's foreign key, which Odoo answers as a ValidationError.
+      throw READ_IN_CREATE.has(`${model}.${name}`)
+        ? fault(
+            'odoo.exceptions.MissingError',
+            `Record does not exist or has been deleted.\n(Record: ${def.comodel}(${JSON.stringify(value)},), User: ${FAKE_UID})`,
+          )
+        : fault(
+            'odoo.exceptions.ValidationError',
+            'The operation cannot be completed: - Create/update: a mandatory field is not set.',
+          );
     }
     const table = this.tables.get(model) ?? [];
     const id = Math.max(0, ...table.map((r) => r.id)) + 1;

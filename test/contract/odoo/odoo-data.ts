@@ -97,15 +97,24 @@ export const ODOO_SCHEMA: Record<string, Record<string, FieldDef>> = {
     description: html,
     active: bool,
   },
+  'helpdesk.team': { name: char, active: bool },
   'helpdesk.ticket': {
     name: char,
     description: html,
     priority: selection,
     partner_email: char,
     partner_name: char,
+    team_id: m2o('helpdesk.team'),
     active: bool,
   },
-  'project.task': { name: char, description: html, priority: selection, active: bool },
+  'project.project': { name: char, active: bool },
+  'project.task': {
+    name: char,
+    description: html,
+    priority: selection,
+    project_id: m2o('project.project'),
+    active: bool,
+  },
 };
 
 /** Warehouse and customer ids the specs refer to. */
@@ -548,7 +557,12 @@ export function seedOdooData(): Map<string, OdooRecord[]> {
     },
   ]);
   t.set('crm.lead', []);
+  t.set('helpdesk.team', [
+    { id: 1, name: 'Chăm sóc khách hàng', active: true },
+    { id: 3, name: 'Kho vận', active: true },
+  ]);
   t.set('helpdesk.ticket', []);
+  t.set('project.project', [{ id: 5, name: 'Yêu cầu nội bộ', active: true }]);
   t.set('project.task', []);
   return t;
 }
