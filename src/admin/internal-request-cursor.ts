@@ -1,4 +1,10 @@
-import { GatehouseError } from '../common/errors/gatehouse.error.js';
+import type { GatehouseError } from '../common/errors/gatehouse.error.js';
+import {
+  decodePageCursor,
+  encodePageCursor,
+  invalidPageCursor,
+  isCursorTime,
+} from '../common/http/page-cursor.js';
 import {
   INTERNAL_REQUEST_ID_PATTERN,
   INTERNAL_REQUEST_STATUSES,
@@ -18,7 +24,6 @@ interface CursorPayload {
   s: string | null;
 }
 
-/** Opaque base64url JSON, not signed: it only positions within rows the caller may list anyway. */
 export function encodeReviewCursor(cursor: ReviewCursor): string {
   const payload: CursorPayload = {
     v: 1,
@@ -26,13 +31,13 @@ export function encodeReviewCursor(cursor: ReviewCursor): string {
     id: cursor.id,
     s: cursor.status,
   };
-  return Buffer.from(JSON.stringify(payload), 'utf8').toString('base64url');
+  return encodePageCursor(payload);
 }
 
 /** Throws `validation_failed` on field `cursor` for anything this module did not produce. */
 export function decodeReviewCursor(value: string): ReviewCursor {
-  const payload = parse(value);
-  if (!isPayload(payload)) throw invalidReviewCursor('cursor is not a nextCursor of this list');
+  const payload = decodePageCursor(value, isPayload);
+  if (!payload) throw invalidReviewCursor('cursor is not a nextCursor of this list');
   return {
     createdAt: new Date(payload.c),
     id: payload.id,
@@ -41,20 +46,10 @@ export function decodeReviewCursor(value: string): ReviewCursor {
 }
 
 export function invalidReviewCursor(message: string): GatehouseError {
-  return new GatehouseError('validation_failed', {
-    detail: 'The cursor cannot be used with this request.',
-    agentHint:
-      'List again without cursor to start from the first page, or pass nextCursor unchanged with the same status.',
-    errors: [{ field: 'cursor', message }],
-  });
-}
-
-function parse(value: string): unknown {
-  try {
-    return JSON.parse(Buffer.from(value, 'base64url').toString('utf8'));
-  } catch {
-    return undefined;
-  }
+  return invalidPageCursor(
+    message,
+    'List again without cursor to start from the first page, or pass nextCursor unchanged with the same status.',
+  );
 }
 
 function isPayload(value: unknown): value is CursorPayload {
@@ -62,9 +57,7 @@ function isPayload(value: unknown): value is CursorPayload {
   const p = value as Record<string, unknown>;
   return (
     p.v === 1 &&
-    typeof p.c === 'number' &&
-    Number.isSafeInteger(p.c) &&
-    !Number.isNaN(new Date(p.c).getTime()) &&
+    isCursorTime(p.c) &&
     typeof p.id === 'string' &&
     INTERNAL_REQUEST_ID_PATTERN.test(p.id) &&
     (p.s === null || (INTERNAL_REQUEST_STATUSES as readonly unknown[]).includes(p.s))

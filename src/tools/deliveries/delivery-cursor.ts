@@ -1,4 +1,10 @@
-import { GatehouseError } from '../../common/errors/gatehouse.error.js';
+import type { GatehouseError } from '../../common/errors/gatehouse.error.js';
+import {
+  decodePageCursor,
+  encodePageCursor,
+  invalidPageCursor,
+  isCursorTime,
+} from '../../common/http/page-cursor.js';
 
 /** The query a page belongs to and the last (windowStart, id) it returned. */
 export interface DeliveryCursor {
@@ -18,7 +24,7 @@ interface CursorPayload {
   r: string | null;
 }
 
-/** Opaque to the agent: base64url JSON. Not signed, since it only positions within data the caller may read anyway. */
+/** Opaque to the agent (see page-cursor.ts). */
 export function encodeCursor(cursor: DeliveryCursor): string {
   const payload: CursorPayload = {
     v: 1,
@@ -28,13 +34,13 @@ export function encodeCursor(cursor: DeliveryCursor): string {
     t: cursor.to.getTime(),
     r: cursor.region,
   };
-  return Buffer.from(JSON.stringify(payload), 'utf8').toString('base64url');
+  return encodePageCursor(payload);
 }
 
 /** Throws `validation_failed` on field `cursor` for anything this module did not produce. */
 export function decodeCursor(value: string): DeliveryCursor {
-  const payload = parse(value);
-  if (!isPayload(payload)) throw invalidCursor('cursor is not a value returned by list_deliveries');
+  const payload = decodePageCursor(value, isPayload);
+  if (!payload) throw invalidCursor('cursor is not a value returned by list_deliveries');
   return {
     windowStart: new Date(payload.ws),
     id: payload.id,
@@ -45,20 +51,10 @@ export function decodeCursor(value: string): DeliveryCursor {
 }
 
 export function invalidCursor(message: string): GatehouseError {
-  return new GatehouseError('validation_failed', {
-    detail: 'The cursor cannot be used with this request.',
-    agentHint:
-      'Call list_deliveries again without cursor to start from the first page, or pass nextCursor unchanged together with the same from, to and region.',
-    errors: [{ field: 'cursor', message }],
-  });
-}
-
-function parse(value: string): unknown {
-  try {
-    return JSON.parse(Buffer.from(value, 'base64url').toString('utf8'));
-  } catch {
-    return undefined;
-  }
+  return invalidPageCursor(
+    message,
+    'Call list_deliveries again without cursor to start from the first page, or pass nextCursor unchanged together with the same from, to and region.',
+  );
 }
 
 function isPayload(value: unknown): value is CursorPayload {
@@ -66,20 +62,12 @@ function isPayload(value: unknown): value is CursorPayload {
   const p = value as Record<string, unknown>;
   return (
     p.v === 1 &&
-    isTime(p.ws) &&
+    isCursorTime(p.ws) &&
     typeof p.id === 'string' &&
     p.id.length > 0 &&
     p.id.length <= 64 &&
-    isTime(p.f) &&
-    isTime(p.t) &&
+    isCursorTime(p.f) &&
+    isCursorTime(p.t) &&
     (p.r === null || typeof p.r === 'string')
-  );
-}
-
-function isTime(value: unknown): value is number {
-  return (
-    typeof value === 'number' &&
-    Number.isSafeInteger(value) &&
-    !Number.isNaN(new Date(value).getTime())
   );
 }
