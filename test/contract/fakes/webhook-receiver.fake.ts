@@ -1,6 +1,7 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { readAll } from './read-body.js';
 
 /** How far `webhook-timestamp` may be from the receiver's clock (Standard Webhooks' 5 minutes). */
 export const TOLERANCE_SECONDS = 5 * 60;
@@ -122,13 +123,4 @@ export class WebhookReceiverFake {
     if (!this.processed.some((p) => p.id === received.id)) this.processed.push(received);
     res.writeHead(204).end();
   }
-}
-
-function readAll(req: IncomingMessage): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (c: Buffer) => chunks.push(c));
-    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
-    req.on('error', reject);
-  });
 }
