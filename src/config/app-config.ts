@@ -20,6 +20,11 @@ const TRUST_PROXY_LIST = new RegExp(
   `^\\s*${TRUST_PROXY_ENTRY}(?:\\s*,\\s*${TRUST_PROXY_ENTRY})*\\s*$`,
 );
 
+/** A phrase that completes "a colleague will contact you …": one line, plain text. */
+const RESPONSE_PROMISE = /^[^\n\r<>{}]{3,120}$/;
+const RESPONSE_PROMISE_MESSAGE = (name: string): string =>
+  `${name} must be one line of 3 to 120 characters (it completes "a colleague will contact you …")`;
+
 const toBool = ({ value }: { value: unknown }): unknown =>
   typeof value === 'string' ? ['1', 'true', 'yes', 'on'].includes(value.toLowerCase()) : value;
 
@@ -125,6 +130,18 @@ export class EnvironmentVariables {
   @IsOptional()
   @IsIn(['round_robin', 'region', 'product_line'])
   LEAD_ASSIGNMENT = 'round_robin';
+
+  @IsOptional()
+  @Matches(RESPONSE_PROMISE, { message: RESPONSE_PROMISE_MESSAGE('HANDOFF_RESPONSE_HIGH') })
+  HANDOFF_RESPONSE_HIGH = 'within 15 minutes during business hours';
+
+  @IsOptional()
+  @Matches(RESPONSE_PROMISE, { message: RESPONSE_PROMISE_MESSAGE('HANDOFF_RESPONSE_NORMAL') })
+  HANDOFF_RESPONSE_NORMAL = 'within 2 business hours';
+
+  @IsOptional()
+  @Matches(RESPONSE_PROMISE, { message: RESPONSE_PROMISE_MESSAGE('HANDOFF_RESPONSE_LOW') })
+  HANDOFF_RESPONSE_LOW = 'within 1 business day';
 
   @IsOptional()
   @IsString()
@@ -241,6 +258,8 @@ export interface AppConfig {
   outbox: { enabled: boolean; pollMs: number; maxAttempts: number; concurrency: number };
   idempotencyTtlHours: number;
   leadAssignment: 'round_robin' | 'region' | 'product_line';
+  /** What agents promise customers on a handoff, by urgency: the staff's own commitments. */
+  handoffResponseTimes: { high: string; normal: string; low: string };
   corsOrigins: string[];
   logLevel: string;
   seedDemoData: boolean;
@@ -324,6 +343,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     },
     idempotencyTtlHours: vars.IDEMPOTENCY_TTL_HOURS,
     leadAssignment: vars.LEAD_ASSIGNMENT as AppConfig['leadAssignment'],
+    handoffResponseTimes: {
+      high: vars.HANDOFF_RESPONSE_HIGH.trim(),
+      normal: vars.HANDOFF_RESPONSE_NORMAL.trim(),
+      low: vars.HANDOFF_RESPONSE_LOW.trim(),
+    },
     corsOrigins: (vars.CORS_ORIGINS ?? '')
       .split(',')
       .map((o) => o.trim())

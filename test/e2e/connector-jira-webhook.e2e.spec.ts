@@ -50,6 +50,7 @@ describe('Jira tickets and signed webhook notifications, end to end', () => {
         JIRA_PROJECT_KEY: 'ED',
         NOTIFY_WEBHOOK_URL: receiver.url,
         NOTIFY_WEBHOOK_SECRET: WEBHOOK_SECRET,
+        HANDOFF_RESPONSE_NORMAL: 'within 30 minutes, 8:00-17:00 ICT',
       },
     });
     writer = await t.token(['requests:write', 'requests:read', 'leads:write', 'handoff:write'], {
@@ -130,7 +131,7 @@ describe('Jira tickets and signed webhook notifications, end to end', () => {
     });
   });
 
-  it('a handoff reaches the staff webhook', async () => {
+  it('a handoff reaches the staff webhook, with the promise HANDOFF_RESPONSE_NORMAL sets', async () => {
     const res = await post('/v1/handoffs', {
       conversationId: 'conv-e2e-handoff',
       reason: 'other',
@@ -141,6 +142,8 @@ describe('Jira tickets and signed webhook notifications, end to end', () => {
       receiver.processed.find((d) => d.body.data.handoffId === res.body.handoffId),
     );
     expect(hook.body).toMatchObject({ type: 'handoff.requested', channel: 'staff' });
+    expect(hook.body.data.respondWithin).toBe('within 30 minutes, 8:00-17:00 ICT');
+    expect(res.body.customerMessage).toContain('within 30 minutes, 8:00-17:00 ICT.');
   });
 
   it('readiness pings Jira and reports the webhook sink through the database', async () => {

@@ -1,22 +1,16 @@
-import { Injectable, type OnModuleInit } from '@nestjs/common';
+import { Inject, Injectable, type OnModuleInit } from '@nestjs/common';
 import type { Principal } from '../../auth/principal.js';
 import { randomId } from '../../clients/credential-hasher.js';
 import { Clock } from '../../common/clock.js';
 import { normalizeEmail, normalizePhone } from '../../common/contact/normalize-contact.js';
+import { APP_CONFIG, type AppConfig } from '../../config/app-config.js';
 import { NotificationsPort } from '../../connectors/ports/sinks.port.js';
 import type { IdempotentOutcome, Transaction } from '../../idempotency/idempotency.service.js';
 import { OutboxService } from '../../outbox/outbox.service.js';
 import type { LeadChannel } from '../leads/dto/create-lead.dto.js';
-import type { CreateHandoffDto, HandoffReason, HandoffUrgency } from './dto/create-handoff.dto.js';
+import type { CreateHandoffDto, HandoffReason } from './dto/create-handoff.dto.js';
 import type { HandoffResultDto } from './dto/handoff-result.dto.js';
 import { HandoffsRepository } from './handoffs.repository.js';
-
-/** The response times staff commit to, by urgency; what the agent promises the customer. */
-export const RESPONSE_TIME: Record<HandoffUrgency, string> = {
-  high: 'within 15 minutes during business hours',
-  normal: 'within 2 business hours',
-  low: 'within 1 business day',
-};
 
 const CHANNEL_PHRASE: Record<LeadChannel, string> = {
   phone: 'contact you by phone',
@@ -35,6 +29,7 @@ export class HandoffsService implements OnModuleInit {
     private readonly outbox: OutboxService,
     private readonly notifications: NotificationsPort,
     private readonly clock: Clock,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
   onModuleInit(): void {
@@ -84,7 +79,7 @@ export class HandoffsService implements OnModuleInit {
         urgency,
         summary: handoff.summary,
         customerContact,
-        respondWithin: RESPONSE_TIME[urgency],
+        respondWithin: this.config.handoffResponseTimes[urgency],
         source: { clientId: principal.clientId, clientName: principal.clientName },
         createdAt: handoff.createdAt.toISOString(),
       },
@@ -97,7 +92,7 @@ export class HandoffsService implements OnModuleInit {
         customerMessage: customerMessage(
           handoff.id,
           dto.reason,
-          urgency,
+          this.config.handoffResponseTimes[urgency],
           contact?.preferredChannel,
         ),
       },
@@ -105,15 +100,16 @@ export class HandoffsService implements OnModuleInit {
   }
 }
 
+/** `respondWithin`: the configured promise for the handoff's urgency (HANDOFF_RESPONSE_*). */
 export function customerMessage(
   id: string,
   reason: HandoffReason,
-  urgency: HandoffUrgency,
+  respondWithin: string,
   channel: LeadChannel | undefined,
 ): string {
   const apology = reason === 'complaint' ? 'I am sorry for the trouble. ' : '';
   const how = channel ? CHANNEL_PHRASE[channel] : 'pick up this conversation';
-  return `${apology}I have passed your conversation to a colleague, who will ${how} ${RESPONSE_TIME[urgency]}. Your reference is ${id}.`;
+  return `${apology}I have passed your conversation to a colleague, who will ${how} ${respondWithin}. Your reference is ${id}.`;
 }
 
 function compact(values: Record<string, string | undefined>): Record<string, string> {
