@@ -418,6 +418,27 @@ function routeCases(
         )
         .map(([s, action]) => `/v1/admin/clients/${s.value}/${action}`),
     ),
+    read(
+      'GET /v1/admin/internal-requests',
+      150,
+      withQuery(fc.constant(validShape('/v1/admin/internal-requests')), [
+        'status',
+        'limit',
+        'cursor',
+      ]),
+      id.admin,
+    ),
+    write(
+      'POST /v1/admin/internal-requests/{id}/...',
+      150,
+      '',
+      { reason: 'Not needed: the customer already has a quote.' },
+      id.admin,
+      'post',
+      fc
+        .tuple(segmentOr(['IR-000001', 'IR-ABCDEFGHJK']), fc.constantFrom('approve', 'reject'))
+        .map(([s, action]) => `/v1/admin/internal-requests/${s.value}/${action}`),
+    ),
     write(
       'POST /v1/admin/keys/{keyId}/...',
       100,
