@@ -164,7 +164,8 @@ export class AuditWriter implements OnModuleDestroy {
         seq += 1;
         const fields = toFields(e, seq, hash, e.time ?? this.clock.now());
         hash = chainHash(fields);
-        st.insert.run({ ...fields, time: toSqliteTime(fields.time), hash });
+        // Positional: binding 22 named parameters from a spread object cost more than the insert.
+        st.insert.run(rowValues(fields, hash));
       }
       st.moveHead.run({ seq, hash });
     };
@@ -228,10 +229,38 @@ function prepareStatements(db: Database): SqliteStatements {
     lockHead: db.prepare('UPDATE "AuditChainHead" SET "seq" = "seq" WHERE "id" = 1'),
     readHead: db.prepare('SELECT "seq", "hash" FROM "AuditChainHead" WHERE "id" = 1'),
     insert: db.prepare(
-      `INSERT INTO "AuditEvent" (${COLUMNS.map((c) => `"${c}"`).join(', ')}) VALUES (${COLUMNS.map((c) => `@${c}`).join(', ')})`,
+      `INSERT INTO "AuditEvent" (${COLUMNS.map((c) => `"${c}"`).join(', ')}) VALUES (${COLUMNS.map(() => '?').join(', ')})`,
     ),
     moveHead: db.prepare('UPDATE "AuditChainHead" SET "seq" = @seq, "hash" = @hash WHERE "id" = 1'),
   };
+}
+
+/** The row in COLUMNS order. */
+function rowValues(f: ChainedFields, hash: string): unknown[] {
+  return [
+    f.seq,
+    toSqliteTime(f.time),
+    f.kind,
+    f.requestId,
+    f.transport,
+    f.clientId,
+    f.credentialId,
+    f.credentialType,
+    f.agentId,
+    f.conversationId,
+    f.endUserHash,
+    f.tool,
+    f.method,
+    f.route,
+    f.status,
+    f.outcome,
+    f.latencyMs,
+    f.request,
+    f.response,
+    f.upstream,
+    f.prevHash,
+    hash,
+  ];
 }
 
 function toFields(e: AuditEventInput, seq: number, prevHash: string, time: Date): ChainedFields {
