@@ -8,7 +8,7 @@ import { elapsedMs, type RequestContext } from '../common/http/request-context.j
 import { buildProblem } from '../common/errors/problem.js';
 import type { Prisma } from '../generated/sqlite/client.js';
 import { AuditWriter, type AuditEventInput, type AuditOutcome } from './audit-writer.service.js';
-import { redact, type RedactionRules } from './redaction.js';
+import { dropsField, redact, redactText, REDACTED, type RedactionRules } from './redaction.js';
 
 /** Paths that are infrastructure, not API calls: never audited. */
 const UNAUDITED =
@@ -93,7 +93,7 @@ export class AuditRecorder {
         { params: request.params ?? {}, query: request.query ?? {}, body: request.body ?? null },
         this.rules,
       ),
-      response: summarize(status, body, this.rules),
+      response: summarize(status, body, this.rules, ctx.auditPlain ?? []),
       upstream: ctx.upstream,
     };
   }
@@ -123,7 +123,12 @@ export function outcomeOf(status: number, body: unknown): AuditOutcome {
 }
 
 /** A short summary: problem code for errors, counts and ids for successes — never whole records. */
-function summarize(status: number, body: unknown, rules: RedactionRules): unknown {
+function summarize(
+  status: number,
+  body: unknown,
+  rules: RedactionRules,
+  plain: readonly string[],
+): unknown {
   if (!body || typeof body !== 'object') return {};
   const record = body as Record<string, unknown>;
   if (status >= 400) {
@@ -143,7 +148,16 @@ function summarize(status: number, body: unknown, rules: RedactionRules): unknow
     )
       summary[key] = value;
   }
-  return redact(summary, rules);
+  const kept = plain.filter((key) => typeof summary[key] === 'string');
+  const redacted = redact(
+    Object.fromEntries(Object.entries(summary).filter(([key]) => !kept.includes(key))),
+    rules,
+  ) as Record<string, unknown>;
+  for (const key of kept) {
+    // AUDIT_REDACT_FIELDS still wins: the operator's list drops a field whatever the tool says.
+    redacted[key] = dropsField(key, rules) ? REDACTED : redactText(summary[key] as string);
+  }
+  return redacted;
 }
 
 function parseBody(payload: unknown): unknown {

@@ -43,12 +43,22 @@ export interface RedactionRules {
  * masked inside any free text. Bounded in depth, length and item count.
  */
 export function redact(value: unknown, rules: RedactionRules = NO_EXTRA_FIELDS): unknown {
+  return walk(value, '', 0, extraFieldsOf(rules));
+}
+
+/** True when a top-level field of this name is dropped altogether (a secret, or AUDIT_REDACT_FIELDS). */
+export function dropsField(key: string, rules: RedactionRules = NO_EXTRA_FIELDS): boolean {
+  const lower = key.toLowerCase();
+  return SECRET_FIELDS.includes(lower) || extraFieldsOf(rules).has(lower);
+}
+
+function extraFieldsOf(rules: RedactionRules): Set<string> {
   let extra = extraFieldSets.get(rules);
   if (!extra) {
     extra = new Set(rules.extraFields.map((f) => f.toLowerCase()));
     extraFieldSets.set(rules, extra);
   }
-  return walk(value, '', 0, extra);
+  return extra;
 }
 
 const NO_EXTRA_FIELDS: RedactionRules = { extraFields: [] };

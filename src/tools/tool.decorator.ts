@@ -26,6 +26,13 @@ export interface ToolDefinition {
   /** Tool-specific error codes beyond the ones every tool can return. */
   errors?: ErrorCode[];
   tag: string;
+  /**
+   * Top-level answer fields that are not personal data although their name
+   * says so (a product's `name`): the audit summary keeps them as text, with
+   * only emails, phones and credentials inside masked, instead of masking
+   * them as a person's name.
+   */
+  auditPlain?: string[];
 }
 
 export const TOOL_METADATA = 'gatehouse:tool';

@@ -138,6 +138,12 @@ describe('audit trail (SPEC §8)', () => {
         status: 'ok',
       }),
     ]);
+    // The product's name is kept as text (check_inventory declares it auditPlain), not masked as a person's.
+    expect(JSON.parse(event.response)).toMatchObject({
+      sku: 'BAN-GO-SOI-120',
+      name: (res.body as { name: string }).name,
+      warehousesCount: expect.any(Number),
+    });
   });
 
   it('redacts emails, phones, names and credentials before writing', async () => {

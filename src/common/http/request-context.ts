@@ -17,6 +17,8 @@ export interface RequestContext {
   startedAt: bigint;
   transport: 'http' | 'mcp';
   tool?: string;
+  /** The tool's `auditPlain` fields (see ToolDefinition). */
+  auditPlain?: readonly string[];
   upstream: UpstreamCall[];
   /** The response object before serialisation, kept so the audit need not parse the JSON again. */
   responseBody?: unknown;

@@ -48,6 +48,8 @@ export class InventoryController {
     rateClass: 'read',
     tag: 'inventory',
     errors: ['product_not_found', 'warehouse_not_found'],
+    // The product's name, not a person's.
+    auditPlain: ['name'],
   })
   @ApiOkResponse({ type: StockReportDto, description: 'Stock of the product per warehouse.' })
   @Get(':sku')
