@@ -2,7 +2,7 @@ import { describe, expect, it } from '@jest/globals';
 
 import { PermanentDeliveryError } from '../connectors/ports/sinks.port.js';
 import { UpstreamError } from '../connectors/ports/upstream.error.js';
-import { describeFailure, RETRY_CAP_MS, retryDelayMs } from './outbox-retry.js';
+import { describeFailure, RETRY_CAP_MS, retryDelayAfter, retryDelayMs } from './outbox-retry.js';
 
 describe(retryDelayMs.name, () => {
   it('doubles with each attempt, between half and all of the exponential step', () => {
@@ -15,6 +15,25 @@ describe(retryDelayMs.name, () => {
   it('is capped', () => {
     expect(retryDelayMs(30, () => 1)).toBe(RETRY_CAP_MS);
     expect(retryDelayMs(30, () => 0)).toBe(RETRY_CAP_MS / 2);
+  });
+});
+
+describe(retryDelayAfter.name, () => {
+  const limited = (retryAfterMs?: number) =>
+    new UpstreamError('jira', 'issue.create', 429, { retryAfterMs });
+
+  it('waits as long as the core system asked when that is longer than the backoff', () => {
+    expect(retryDelayAfter(limited(120_000), 1, () => 0)).toBe(120_000);
+  });
+
+  it('keeps the backoff when it is longer, or when nothing was asked', () => {
+    expect(retryDelayAfter(limited(500), 3, () => 1)).toBe(8_000);
+    expect(retryDelayAfter(limited(undefined), 1, () => 0)).toBe(1_000);
+    expect(retryDelayAfter(new Error('boom'), 1, () => 0)).toBe(1_000);
+  });
+
+  it('never waits longer than the cap', () => {
+    expect(retryDelayAfter(limited(24 * 3_600_000), 1, () => 0)).toBe(RETRY_CAP_MS);
   });
 });
 

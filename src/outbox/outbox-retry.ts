@@ -15,6 +15,21 @@ export function retryDelayMs(attempt: number, random: () => number = Math.random
 }
 
 /**
+ * The delay before the next attempt after `error`: the backoff, or longer when
+ * the core system said how long to wait (`Retry-After` on a 429 or 503), up to
+ * the cap, so a rate-limited Jira is not asked again before it allows it.
+ */
+export function retryDelayAfter(
+  error: unknown,
+  attempt: number,
+  random: () => number = Math.random,
+): number {
+  const backoff = retryDelayMs(attempt, random);
+  const asked = error instanceof UpstreamError ? error.retryAfterMs : undefined;
+  return asked === undefined ? backoff : Math.max(backoff, Math.min(asked, RETRY_CAP_MS));
+}
+
+/**
  * A short description of a delivery failure for `lastError`. Upstream messages
  * can carry URLs, tokens or payload fragments, so only known-safe text is kept.
  */

@@ -207,6 +207,18 @@ describe(OutboxWorker.name, () => {
     expect(calls).toBe(3);
   });
 
+  it("waits as long as a rate-limited core system's Retry-After asks", async () => {
+    outbox.register('crm.lead', {
+      deliver: () =>
+        Promise.reject(new UpstreamError('jira', 'issue.create', 429, { retryAfterMs: 300_000 })),
+    });
+    const [id] = await enqueue(1);
+    await worker().drain();
+    const row = await message(id);
+    expect(row).toMatchObject({ status: 'pending', attempts: 1 });
+    expect(row.nextAttemptAt.getTime() - clock.now().getTime()).toBe(300_000);
+  });
+
   it('dead-letters a message after OUTBOX_MAX_ATTEMPTS failures, without secrets in lastError', async () => {
     outbox.register('crm.lead', {
       deliver: () =>

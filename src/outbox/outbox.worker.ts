@@ -13,7 +13,7 @@ import { PermanentDeliveryError, type SinkReceipt } from '../connectors/ports/si
 import { PrismaService, sqliteDirectOf, type SqliteDirect } from '../database/prisma.service.js';
 import type { OutboxMessage } from '../generated/sqlite/client.js';
 import { TRANSACTION_OPTIONS, type Transaction } from '../idempotency/idempotency.service.js';
-import { describeFailure, isPermanent, retryDelayMs } from './outbox-retry.js';
+import { describeFailure, isPermanent, retryDelayAfter } from './outbox-retry.js';
 import { acknowledge, claimDue } from './outbox-sqlite.js';
 import { OutboxService } from './outbox.service.js';
 import type { OutboxHandler } from './outbox.types.js';
@@ -250,7 +250,7 @@ export class OutboxWorker implements OnApplicationBootstrap, OnModuleDestroy {
               lastError,
               lockedBy: null,
               lockedUntil: null,
-              nextAttemptAt: new Date(now.getTime() + retryDelayMs(message.attempts)),
+              nextAttemptAt: new Date(now.getTime() + retryDelayAfter(error, message.attempts)),
             },
       });
     } catch (recordError) {

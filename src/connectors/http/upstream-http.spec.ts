@@ -10,6 +10,7 @@ import {
   UpstreamStatusError,
   circuitStates,
   isTransient,
+  retryAfterMs,
   type UpstreamRequest,
 } from './upstream-http.js';
 
@@ -104,6 +105,20 @@ describe(UpstreamHttp.name, () => {
 
   const reason = (error: UpstreamError): string =>
     (error.cause as Error | undefined)?.message ?? '';
+
+  describe('Retry-After', () => {
+    it('is kept on the error, in seconds or as an HTTP date', async () => {
+      fallback = (_req, res) =>
+        res.writeHead(429, { 'content-type': 'application/json', 'retry-after': '120' }).end('{}');
+      const error = await failure(client().request(write()));
+      expect(error.retryAfterMs).toBe(120_000);
+      const now = Date.parse('2026-11-30T08:00:00Z');
+      expect(retryAfterMs('Mon, 30 Nov 2026 08:01:30 GMT', now)).toBe(90_000);
+      expect(retryAfterMs('Mon, 30 Nov 2026 07:00:00 GMT', now)).toBe(0);
+      expect(retryAfterMs('soon', now)).toBeUndefined();
+      expect(retryAfterMs(null, now)).toBeUndefined();
+    });
+  });
 
   describe('answers', () => {
     it('sends a raw body byte for byte, as JSON', async () => {

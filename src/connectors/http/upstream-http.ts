@@ -61,8 +61,9 @@ export class UpstreamStatusError extends UpstreamError {
     operation: string,
     status: number,
     readonly body: unknown,
+    retryAfterMs?: number,
   ) {
-    super(system, operation, status);
+    super(system, operation, status, { retryAfterMs });
   }
 
   /** 4xx other than 408/425/429: asking again with the same input cannot succeed. */
@@ -167,7 +168,13 @@ export class UpstreamHttp {
     });
     const body = await readBody(response, this.system, req.operation);
     if (!response.ok) {
-      throw new UpstreamStatusError(this.system, req.operation, response.status, body);
+      throw new UpstreamStatusError(
+        this.system,
+        req.operation,
+        response.status,
+        body,
+        retryAfterMs(response.headers.get('retry-after'), Date.now()),
+      );
     }
     return { status: response.status, headers: response.headers, body: body as T };
   }
@@ -191,6 +198,15 @@ export class UpstreamHttp {
  */
 function isAbort(error: unknown): boolean {
   return error instanceof Error && (error.name === 'AbortError' || error.name === 'TimeoutError');
+}
+
+/** `Retry-After` as delay-seconds or an HTTP date (RFC 9110 §10.2.3); undefined when absent or unreadable. */
+export function retryAfterMs(value: string | null, now: number): number | undefined {
+  if (value === null) return undefined;
+  const text = value.trim();
+  if (/^\d+$/.test(text)) return Number(text) * 1000;
+  const at = Date.parse(text);
+  return Number.isNaN(at) ? undefined : Math.max(0, at - now);
 }
 
 async function readBody(response: Response, system: string, operation: string): Promise<unknown> {

@@ -5,12 +5,16 @@
 export class UpstreamError extends Error {
   override name = 'UpstreamError';
 
+  /** How long the core system asked callers to wait (its `Retry-After`), when it said. */
+  readonly retryAfterMs: number | undefined;
+
   constructor(
     readonly system: string,
     readonly operation: string,
     readonly upstreamStatus?: number,
-    options?: { cause?: unknown },
+    options?: { cause?: unknown; retryAfterMs?: number | undefined },
   ) {
     super(`${system} ${operation} failed`, options);
+    this.retryAfterMs = options?.retryAfterMs;
   }
 }
