@@ -132,6 +132,15 @@ describe('ERPNext connector through the real app (check_inventory, get_delivery_
     expect(fake.callsTo('GET', '/api/resource/Item')).toHaveLength(2);
   });
 
+  it("passes ERPNext's Retry-After on to the agent when it rate-limits reads", async () => {
+    fake.fail({ status: 429, headers: { 'retry-after': '90' } }, 2);
+    // A SKU no earlier test read: nothing in the read cache.
+    const res = await get('/v1/inventory/DEN-LED-12W');
+    expect(res.status).toBe(503);
+    expect(res.body).toMatchObject({ code: 'upstream_unavailable', retryAfterSeconds: 90 });
+    expect(res.headers['retry-after']).toBe('90');
+  });
+
   it('/readyz pings ERPNext for each bound capability', async () => {
     const res = await t.http.get('/readyz');
     expect(res.status).toBe(200);

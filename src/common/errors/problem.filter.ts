@@ -59,7 +59,7 @@ export class ProblemFilter implements ExceptionFilter {
       return {
         error: new GatehouseError('upstream_unavailable', {
           detail: 'A company system did not answer in time.',
-          retryAfterSeconds: 30,
+          retryAfterSeconds: upstreamWaitSeconds(exception),
         }),
         unexpected: exception,
       };
@@ -156,4 +156,14 @@ function describe(exception: unknown): Record<string, unknown> {
     return { type: exception.name, message: exception.message, stack: exception.stack };
   }
   return { value: String(exception) };
+}
+
+/**
+ * How long an agent should wait after an upstream failure: what the core
+ * system asked for (its Retry-After on a 429 or 503), bounded to 1-300 s,
+ * else 30 s, about when an open circuit lets a trial call through.
+ */
+function upstreamWaitSeconds(error: UpstreamError): number {
+  if (error.retryAfterMs === undefined) return 30;
+  return Math.min(300, Math.max(1, Math.ceil(error.retryAfterMs / 1000)));
 }

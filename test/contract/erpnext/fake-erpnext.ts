@@ -14,7 +14,7 @@ export interface ReceivedRequest {
 }
 
 /** What the next matching request gets instead of a normal answer. */
-export type Fault = { status: number; body?: unknown } | 'hang';
+export type Fault = { status: number; body?: unknown; headers?: Record<string, string> } | 'hang';
 
 /** Child tables by parent DocType: field -> child DocType. */
 const CHILD_TABLES: Record<string, Record<string, string>> = {
@@ -174,6 +174,7 @@ export class FakeErpNext {
         res,
         fault.fault.status,
         fault.fault.body ?? frappeError('InternalServerError', 'boom'),
+        fault.fault.headers,
       );
     }
     if (req.headers.authorization !== `token ${this.apiKey}:${this.apiSecret}`) {
@@ -378,11 +379,17 @@ function parse<T>(value: string | null): T | undefined {
   return value === null ? undefined : (JSON.parse(value) as T);
 }
 
-function send(res: ServerResponse, status: number, body: unknown): void {
+function send(
+  res: ServerResponse,
+  status: number,
+  body: unknown,
+  headers: Record<string, string> = {},
+): void {
   const text = JSON.stringify(body);
   res.writeHead(status, {
     'content-type': 'application/json',
     'content-length': Buffer.byteLength(text),
+    ...headers,
   });
   res.end(text);
 }
