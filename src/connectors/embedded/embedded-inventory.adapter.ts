@@ -3,6 +3,7 @@ import { Clock } from '../../common/clock.js';
 import { PrismaService } from '../../database/prisma.service.js';
 import {
   InventoryPort,
+  noStockAt,
   type ProductSummary,
   type StockReport,
   type WarehouseStock,
@@ -85,19 +86,8 @@ export class EmbeddedInventoryAdapter extends InventoryPort {
     }));
     const now = this.clock.now();
     if (warehouseCode !== undefined && warehouses.length === 0) {
-      // A warehouse that never held the product has none of it: say so rather than nothing.
       const warehouse = await this.prisma.warehouse.findUnique({ where: { code: warehouseCode } });
-      if (warehouse) {
-        warehouses.push({
-          warehouseCode: warehouse.code,
-          warehouseName: warehouse.name,
-          region: warehouse.region,
-          onHand: 0,
-          reserved: 0,
-          available: 0,
-          updatedAt: now,
-        });
-      }
+      if (warehouse) warehouses.push(noStockAt(warehouse, now));
     }
     const asOf =
       warehouses.length === 0

@@ -2,6 +2,7 @@ import type { Clock } from '../../common/clock.js';
 import { normalizeSearchText } from '../../common/text/normalize-search.js';
 import {
   InventoryPort,
+  noStockAt,
   type Money,
   type ProductSummary,
   type StockReport,
@@ -122,18 +123,7 @@ export class ErpNextInventoryAdapter extends InventoryPort {
         updatedAt: this.zone.parse(bin.modified) ?? now,
       });
     }
-    if (wanted && rows.length === 0) {
-      // A warehouse that never held the product has none of it: say so rather than nothing.
-      rows.push({
-        warehouseCode: wanted.code,
-        warehouseName: wanted.name,
-        region: wanted.region,
-        onHand: 0,
-        reserved: 0,
-        available: 0,
-        updatedAt: now,
-      });
-    }
+    if (wanted && rows.length === 0) rows.push(noStockAt(wanted, now));
     rows.sort((a, b) =>
       a.warehouseCode < b.warehouseCode ? -1 : a.warehouseCode > b.warehouseCode ? 1 : 0,
     );

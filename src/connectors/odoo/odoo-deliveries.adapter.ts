@@ -4,13 +4,11 @@ import {
   type DeliveryRecord,
   type DeliveryStatus,
 } from '../ports/deliveries.port.js';
-import { regionOfState, UNKNOWN_REGION, type OdooRegions } from './odoo-regions.js';
+import { partnerRegions, type OdooRegions } from './odoo-regions.js';
 import type { OdooRpcClient } from './odoo-rpc.client.js';
 import {
   fromOdooDatetime,
-  many2oneId,
   many2oneName,
-  num,
   optionalText,
   text,
   toOdooDatetime,
@@ -101,21 +99,11 @@ export class OdooDeliveriesAdapter extends DeliveriesPort {
   }
 
   private async toRecords(rows: OdooRow[]): Promise<DeliveryRecord[]> {
-    const partnerIds = [
-      ...new Set(rows.map((r) => many2oneId(r.partner_id)).filter((id) => id !== null)),
-    ];
-    const partners =
-      partnerIds.length === 0
-        ? []
-        : await this.rpc.searchRead('res.partner', [['id', 'in', partnerIds]], {
-            fields: ['state_id'],
-          });
-    const stateOf = new Map(partners.map((p) => [num(p.id), p.state_id]));
+    const regionOf = await partnerRegions(this.rpc, rows);
     return rows.flatMap((row) => {
       const windowStart = fromOdooDatetime(row.scheduled_date);
       if (!windowStart) return [];
       const deadline = fromOdooDatetime(row.date_deadline);
-      const partnerId = many2oneId(row.partner_id);
       return [
         {
           id: text(row.name),
@@ -128,9 +116,7 @@ export class OdooDeliveriesAdapter extends DeliveriesPort {
             deadline && deadline > windowStart
               ? deadline
               : new Date(windowStart.getTime() + DEFAULT_WINDOW_MS),
-          region:
-            regionOfState(partnerId === null ? undefined : stateOf.get(partnerId)) ??
-            UNKNOWN_REGION,
+          region: regionOf(row),
         },
       ];
     });

@@ -1,6 +1,7 @@
 import type { Clock } from '../../common/clock.js';
 import {
   InventoryPort,
+  noStockAt,
   type ProductSummary,
   type StockReport,
   type WarehouseStock,
@@ -107,19 +108,8 @@ export class OdooInventoryAdapter extends InventoryPort {
       });
     }
     if (warehouseCode !== undefined && warehouses.length === 0) {
-      // A warehouse that never held the product has none of it: say so rather than nothing.
       const warehouse = await this.warehouses.byCode(warehouseCode);
-      if (warehouse) {
-        warehouses.push({
-          warehouseCode: warehouse.code,
-          warehouseName: warehouse.name,
-          region: warehouse.region,
-          onHand: 0,
-          reserved: 0,
-          available: 0,
-          updatedAt: now,
-        });
-      }
+      if (warehouse) warehouses.push(noStockAt(warehouse, now));
     }
     warehouses.sort((a, b) => (a.warehouseCode < b.warehouseCode ? -1 : 1));
     const asOf =

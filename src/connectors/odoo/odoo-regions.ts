@@ -1,6 +1,6 @@
 import { normalizeSearchText } from '../../common/text/normalize-search.js';
 import type { OdooRpcClient } from './odoo-rpc.client.js';
-import { many2oneName, num, text } from './odoo-values.js';
+import { many2oneId, many2oneName, num, text, type OdooRow } from './odoo-values.js';
 
 /** What the ports report when Odoo has no province on the address. */
 export const UNKNOWN_REGION = 'unknown';
@@ -61,6 +61,28 @@ export function regionOfState(state: unknown, code?: string): Region | null {
   if (byName) return byName;
   const normalizedCode = (code ?? '').toUpperCase().replace(/^VN-/, '');
   return BY_CODE[normalizedCode] ?? null;
+}
+
+/**
+ * The region of each row's partner (`partner_id`: a warehouse's or a
+ * delivery's address), with one read of those partners' provinces.
+ */
+export async function partnerRegions(
+  rpc: OdooRpcClient,
+  rows: readonly OdooRow[],
+): Promise<(row: OdooRow) => Region | typeof UNKNOWN_REGION> {
+  const partnerIds = [
+    ...new Set(rows.map((r) => many2oneId(r.partner_id)).filter((id) => id !== null)),
+  ];
+  const partners =
+    partnerIds.length === 0
+      ? []
+      : await rpc.searchRead('res.partner', [['id', 'in', partnerIds]], { fields: ['state_id'] });
+  const stateOf = new Map(partners.map((p) => [num(p.id), p.state_id]));
+  return (row) => {
+    const partnerId = many2oneId(row.partner_id);
+    return regionOfState(partnerId === null ? undefined : stateOf.get(partnerId)) ?? UNKNOWN_REGION;
+  };
 }
 
 /**

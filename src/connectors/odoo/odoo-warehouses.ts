@@ -1,7 +1,7 @@
 import type { Clock } from '../../common/clock.js';
-import { regionOfState, UNKNOWN_REGION } from './odoo-regions.js';
+import { partnerRegions } from './odoo-regions.js';
 import type { OdooRpcClient } from './odoo-rpc.client.js';
-import { many2oneId, num, text } from './odoo-values.js';
+import { num, text } from './odoo-values.js';
 
 export interface OdooWarehouse {
   id: number;
@@ -51,25 +51,12 @@ export class OdooWarehouses {
       fields: ['code', 'name', 'partner_id'],
       order: 'code asc',
     });
-    const partnerIds = [
-      ...new Set(rows.map((r) => many2oneId(r.partner_id)).filter((id) => id !== null)),
-    ];
-    const partners =
-      partnerIds.length === 0
-        ? []
-        : await this.rpc.searchRead('res.partner', [['id', 'in', partnerIds]], {
-            fields: ['state_id'],
-          });
-    const stateOf = new Map(partners.map((p) => [num(p.id), p.state_id]));
-    return rows.map((row) => {
-      const partnerId = many2oneId(row.partner_id);
-      const state = partnerId === null ? undefined : stateOf.get(partnerId);
-      return {
-        id: num(row.id),
-        code: text(row.code),
-        name: text(row.name),
-        region: regionOfState(state) ?? UNKNOWN_REGION,
-      };
-    });
+    const regionOf = await partnerRegions(this.rpc, rows);
+    return rows.map((row) => ({
+      id: num(row.id),
+      code: text(row.code),
+      name: text(row.name),
+      region: regionOf(row),
+    }));
   }
 }

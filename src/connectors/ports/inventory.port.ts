@@ -22,6 +22,25 @@ export interface WarehouseStock {
   updatedAt: Date;
 }
 
+/**
+ * The row for a warehouse that never held the product: it has none of it,
+ * which a narrowed stock question should say rather than answer nothing.
+ */
+export function noStockAt(
+  warehouse: { code: string; name: string; region: string },
+  at: Date,
+): WarehouseStock {
+  return {
+    warehouseCode: warehouse.code,
+    warehouseName: warehouse.name,
+    region: warehouse.region,
+    onHand: 0,
+    reserved: 0,
+    available: 0,
+    updatedAt: at,
+  };
+}
+
 export interface StockReport {
   sku: string;
   name: string;
