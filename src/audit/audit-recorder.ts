@@ -138,8 +138,10 @@ function summarize(
     );
   }
   const summary: Record<string, unknown> = {};
+  const plainText: [string, string][] = [];
   for (const [key, value] of Object.entries(record)) {
     if (Array.isArray(value)) summary[`${key}Count`] = value.length;
+    else if (typeof value === 'string' && plain.includes(key)) plainText.push([key, value]);
     else if (
       value === null ||
       typeof value === 'string' ||
@@ -148,14 +150,10 @@ function summarize(
     )
       summary[key] = value;
   }
-  const kept = plain.filter((key) => typeof summary[key] === 'string');
-  const redacted = redact(
-    Object.fromEntries(Object.entries(summary).filter(([key]) => !kept.includes(key))),
-    rules,
-  ) as Record<string, unknown>;
-  for (const key of kept) {
+  const redacted = redact(summary, rules) as Record<string, unknown>;
+  for (const [key, value] of plainText) {
     // AUDIT_REDACT_FIELDS still wins: the operator's list drops a field whatever the tool says.
-    redacted[key] = dropsField(key, rules) ? REDACTED : redactText(summary[key] as string);
+    redacted[key] = dropsField(key, rules) ? REDACTED : redactText(value);
   }
   return redacted;
 }
