@@ -12,7 +12,7 @@ import {
   MinLength,
   validateSync,
 } from 'class-validator';
-import { readConnectorsConfig, type ConnectorsConfig } from './connectors-config.js';
+import { problemLines, readConnectorsConfig, type ConnectorsConfig } from './connectors-config.js';
 
 const IP_OR_CIDR = String.raw`(?:[0-9]{1,3}(?:\.[0-9]{1,3}){3}|[0-9A-Fa-f:.]*:[0-9A-Fa-f:.]*)(?:\/[0-9]{1,3})?`;
 const TRUST_PROXY_ENTRY = `(?:${IP_OR_CIDR}|loopback|linklocal|uniquelocal)`;
@@ -305,12 +305,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   const vars = plainToInstance(EnvironmentVariables, defined, { exposeDefaultValues: true });
   const errors = validateSync(vars, { skipMissingProperties: false });
   const connectors = readConnectorsConfig(defined);
-  const lines = [
-    ...errors.flatMap((e) =>
-      Object.values(e.constraints ?? {}).map((m) => `  - ${e.property}: ${m}`),
-    ),
-    ...(Array.isArray(connectors) ? connectors : []),
-  ];
+  const lines = [...problemLines(errors), ...(Array.isArray(connectors) ? connectors : [])];
   if (lines.length > 0 || Array.isArray(connectors)) {
     throw new ConfigError(`Invalid configuration:\n${lines.join('\n')}`);
   }

@@ -9,6 +9,7 @@ import {
   Max,
   Min,
   validateSync,
+  type ValidationError,
 } from 'class-validator';
 
 /** The core systems a capability can be bound to (SPEC §6). */
@@ -226,6 +227,13 @@ export class ConnectorEnvironment {
   NOTIFY_WEBHOOK_SECRET?: string;
 }
 
+/** One `  - NAME: message` line per failed constraint, as loadConfig reports them. */
+export function problemLines(errors: ValidationError[]): string[] {
+  return errors.flatMap((e) =>
+    Object.values(e.constraints ?? {}).map((m) => `  - ${e.property}: ${m}`),
+  );
+}
+
 /** Variables each system needs once any capability is bound to it. */
 const REQUIRED: Record<Exclude<ConnectorSystem, 'embedded'>, (keyof ConnectorEnvironment)[]> = {
   odoo: ['ODOO_URL', 'ODOO_DB', 'ODOO_USERNAME', 'ODOO_API_KEY'],
@@ -242,9 +250,7 @@ export function readConnectorsConfig(
   defined: Record<string, string | undefined>,
 ): ConnectorsConfig | string[] {
   const env = plainToInstance(ConnectorEnvironment, defined, { exposeDefaultValues: true });
-  const problems = validateSync(env).flatMap((e) =>
-    Object.values(e.constraints ?? {}).map((m) => `  - ${e.property}: ${m}`),
-  );
+  const problems = problemLines(validateSync(env));
   if (problems.length > 0) return problems;
 
   const bindings: Bindings = {
