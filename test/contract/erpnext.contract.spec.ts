@@ -19,6 +19,7 @@ import { TestClock } from '../utils/test-clock.js';
 import { TEST_SECRETS_ENV } from '../utils/template-db.js';
 import { erpnextDataSet } from './erpnext/erpnext-data.js';
 import { FakeErpNext } from './erpnext/fake-erpnext.js';
+import { failure } from './fakes/failure.js';
 
 const API_KEY = 'a1b2c3d4e5f6a7b';
 const API_SECRET = 'S3cr3t-erpnext-api-secret-7f9c';
@@ -150,15 +151,6 @@ function errorText(error: unknown): string {
     current = current.cause;
   }
   return parts.join(' | ');
-}
-
-async function failure(promise: Promise<unknown>): Promise<unknown> {
-  try {
-    await promise;
-  } catch (error) {
-    return error;
-  }
-  throw new Error('expected a failure');
 }
 
 describe('ERPNext connector (contract against a local Frappe-shaped server)', () => {

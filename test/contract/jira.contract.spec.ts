@@ -14,6 +14,7 @@ import {
 import { UpstreamError } from '../../src/connectors/ports/upstream.error.js';
 import { TEST_SECRETS_ENV } from '../utils/template-db.js';
 import { JiraFake, type JiraFakeOptions } from './fakes/jira-fake.js';
+import { failure } from './fakes/failure.js';
 
 const EMAIL = 'gatehouse-bot@example.vn';
 const TOKEN = 'ATATT3xFfGF0-jira-api-token-for-contract-tests-only';
@@ -46,15 +47,6 @@ function expectNoSecrets(error: unknown, fake: JiraFake): void {
   expect(text).not.toContain(Buffer.from(`${EMAIL}:${TOKEN}`).toString('base64'));
   expect(text).not.toContain(fake.url);
   expect(text).not.toContain('127.0.0.1');
-}
-
-async function failure(promise: Promise<unknown>): Promise<unknown> {
-  try {
-    await promise;
-  } catch (error) {
-    return error;
-  }
-  throw new Error('expected a failure');
 }
 
 describe('Jira tickets connector (contract)', () => {

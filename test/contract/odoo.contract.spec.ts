@@ -18,6 +18,7 @@ import {
   startFakeOdoo,
   type FakeOdoo,
 } from './odoo/fake-odoo.js';
+import { failure } from './fakes/failure.js';
 
 const NOW = Date.parse('2026-11-03T00:00:00Z');
 const READ_RETRIES = 2;
@@ -55,15 +56,6 @@ type Adapters = ReturnType<typeof connect>;
 /** Everything an error could show: message, stack, cause chain, own properties. */
 function everythingIn(error: unknown): string {
   return inspect(error, { depth: 10, showHidden: true });
-}
-
-async function failure(promise: Promise<unknown>): Promise<unknown> {
-  try {
-    await promise;
-  } catch (error) {
-    return error;
-  }
-  throw new Error('expected a failure');
 }
 
 const ticket = (messageId: string, overrides: Record<string, unknown> = {}): SinkDelivery => ({

@@ -15,6 +15,7 @@ import { webhookConnector } from '../../src/connectors/webhook/webhook.connector
 import { TestClock } from '../utils/test-clock.js';
 import { TEST_SECRETS_ENV } from '../utils/template-db.js';
 import { WebhookReceiverFake } from './fakes/webhook-receiver.fake.js';
+import { failure } from './fakes/failure.js';
 
 const SECRET = 'contract-test-webhook-secret-0123456789abcdef';
 
@@ -29,15 +30,6 @@ function leadCreated(messageId: string): SinkDelivery {
       createdAt: '2026-03-02T08:15:00.000Z',
     },
   };
-}
-
-async function failure(promise: Promise<unknown>): Promise<unknown> {
-  try {
-    await promise;
-  } catch (error) {
-    return error;
-  }
-  throw new Error('expected a failure');
 }
 
 describe('signed webhook notifications connector (contract)', () => {
