@@ -566,17 +566,23 @@ describe('ERPNext connector (contract against a local Frappe-shaped server)', ()
       expect(duplicate).toBeInstanceOf(PermanentDeliveryError);
     });
 
-    it('treats 403 PermissionError as permanent, but retries 401 and 5xx through the outbox', async () => {
+    it('retries 401, 403 PermissionError and 404 through the outbox: they are about the configuration', async () => {
       fake.forbidden.add('Issue');
       try {
         const forbidden = await failure(
           a.tickets.createTicket({ messageId: 'msg-t4', payload: ticketPayload }),
         );
-        expect(forbidden).toBeInstanceOf(PermanentDeliveryError);
-        expect((forbidden as Error).message).toBe('ERPNext refused the Issue (PermissionError)');
+        expect(forbidden).toBeInstanceOf(UpstreamError);
+        expect(forbidden).not.toBeInstanceOf(PermanentDeliveryError);
+        expect((forbidden as UpstreamError).upstreamStatus).toBe(403);
       } finally {
         fake.forbidden.delete('Issue');
       }
+      // Once the permission is granted, the redelivery creates the Issue.
+      await expect(
+        a.tickets.createTicket({ messageId: 'msg-t4', payload: ticketPayload }),
+      ).resolves.toEqual({ reference: expect.any(String) });
+
       const wrongKey = adapters(context(fake.url, { ERPNEXT_API_SECRET: 'wrong' }));
       const unauthorized = await failure(
         wrongKey.tickets.createTicket({ messageId: 'msg-t5', payload: ticketPayload }),
@@ -584,6 +590,13 @@ describe('ERPNext connector (contract against a local Frappe-shaped server)', ()
       expect(unauthorized).toBeInstanceOf(UpstreamError);
       expect(unauthorized).not.toBeInstanceOf(PermanentDeliveryError);
       expect((unauthorized as UpstreamError).upstreamStatus).toBe(401);
+
+      const wrongUrl = adapters(context(`${fake.url}/not-erpnext`));
+      const missing = await failure(
+        wrongUrl.tickets.createTicket({ messageId: 'msg-t5', payload: ticketPayload }),
+      );
+      expect(missing).not.toBeInstanceOf(PermanentDeliveryError);
+      expect((missing as UpstreamError).upstreamStatus).toBe(404);
     });
 
     it('never retries a create itself, and a redelivery after a lost answer finds the first Issue', async () => {

@@ -555,7 +555,7 @@ describe('Odoo connector contract (JSON-RPC against a local Odoo)', () => {
       expect(created?.description).toContain('Region: south');
     });
 
-    it('turns a validation or access refusal into a PermanentDeliveryError', async () => {
+    it('turns a validation refusal into a PermanentDeliveryError, and retries an access refusal', async () => {
       fake.faultNext = {
         model: 'crm.lead',
         method: 'create',
@@ -576,10 +576,13 @@ describe('Odoo connector contract (JSON-RPC against a local Odoo)', () => {
           message: 'not allowed to access Helpdesk Ticket',
         },
       };
-      expect(await failure(odoo.tickets.createTicket(ticket('msg_t-9')))).toBeInstanceOf(
-        PermanentDeliveryError,
-      );
+      // The API user's rights are configuration: retried, so granting them delivers the message.
+      const denied = await failure(odoo.tickets.createTicket(ticket('msg_t-9')));
+      expect(denied).toBeInstanceOf(UpstreamError);
+      expect(denied).not.toBeInstanceOf(PermanentDeliveryError);
       expect(fake.records('crm.lead')).toEqual([]);
+      await odoo.tickets.createTicket(ticket('msg_t-9'));
+      expect(fake.records('helpdesk.ticket')).toHaveLength(1);
     });
 
     it('leaves transient failures as UpstreamError for the outbox, and creates nothing while the search fails', async () => {

@@ -1,4 +1,4 @@
-import { UpstreamStatusError } from '../http/upstream-http.js';
+import { refusesMessage } from '../http/sink-refusal.js';
 import { PermanentDeliveryError, type SinkReceipt } from '../ports/sinks.port.js';
 import type { FrappeDoc, FrappeFilter } from './erpnext-rest.client.js';
 import { frappeExcType, type ErpNextRestClient } from './erpnext-rest.client.js';
@@ -78,13 +78,14 @@ function escapeRegExp(value: string): string {
 }
 
 /**
- * A refusal no retry can fix (validation, permission, missing link) parks the
- * message for a person; everything else goes back to the outbox to retry.
- * 401 is retried: it means Gatehouse's own key is wrong or rotated, and the
- * request should go through once an operator fixes the key.
+ * A refusal of the document itself (validation, a missing link) parks the
+ * message for a person; everything else goes back to the outbox to retry,
+ * including 401/403/404: a wrong or rotated key, an API user without the
+ * permission or a wrong URL, which go through once an operator fixes them
+ * (sink-refusal.ts).
  */
 export function toSinkError(doctype: string, error: unknown): unknown {
-  if (error instanceof UpstreamStatusError && error.permanent && error.upstreamStatus !== 401) {
+  if (refusesMessage(error)) {
     const reason = frappeExcType(error) ?? `HTTP ${error.upstreamStatus ?? 'error'}`;
     return new PermanentDeliveryError(`ERPNext refused the ${doctype} (${reason})`, {
       cause: error,

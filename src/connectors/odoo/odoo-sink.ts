@@ -1,4 +1,4 @@
-import { UpstreamStatusError } from '../http/upstream-http.js';
+import { refusesMessage } from '../http/sink-refusal.js';
 import { PermanentDeliveryError, type SinkReceipt } from '../ports/sinks.port.js';
 import { OdooRpcError, type OdooRpcClient } from './odoo-rpc.client.js';
 import { text } from './odoo-values.js';
@@ -17,8 +17,8 @@ export function odooReference(model: string, id: number): SinkReceipt {
 }
 
 /**
- * Creates one record per outbox message on `model`. Access and validation
- * refusals are permanent (asking again cannot help); timeouts, 5xx and an
+ * Creates one record per outbox message on `model`. Validation refusals are
+ * permanent (asking again cannot help); access refusals, timeouts, 5xx and an
  * open circuit stay UpstreamErrors so the outbox retries.
  */
 export async function createOnce(
@@ -47,11 +47,16 @@ export async function createOnce(
   }
 }
 
+/**
+ * Only a refusal of the record itself is permanent. An AccessError is about
+ * the API user's rights, like a 401/403/404 about Gatehouse's configuration
+ * (sink-refusal.ts): retried, so granting the rights delivers the backlog.
+ */
 function asDeliveryError(model: string, error: unknown): unknown {
-  if (error instanceof OdooRpcError && (error.fault === 'access' || error.fault === 'rejected')) {
+  if (error instanceof OdooRpcError && error.fault === 'rejected') {
     return new PermanentDeliveryError(`odoo refused ${error.operation} (${error.fault})`);
   }
-  if (error instanceof UpstreamStatusError && error.permanent) {
+  if (refusesMessage(error)) {
     return new PermanentDeliveryError(
       `odoo refused ${model} with HTTP ${error.upstreamStatus ?? 0}`,
     );
