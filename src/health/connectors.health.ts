@@ -1,11 +1,7 @@
-import { Injectable, type Type } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import { ModuleRef } from '@nestjs/core';
 import { HealthIndicatorService, type HealthIndicatorResult } from '@nestjs/terminus';
-import { DeliveriesPort } from '../connectors/ports/deliveries.port.js';
-import { InventoryPort } from '../connectors/ports/inventory.port.js';
-import { OrdersPort } from '../connectors/ports/orders.port.js';
-import { SalesRepsPort } from '../connectors/ports/sales-reps.port.js';
-import { CrmLeadsPort, NotificationsPort, TicketsPort } from '../connectors/ports/sinks.port.js';
+import { CONNECTOR_PORTS, type PortClass } from '../connectors/connector-ports.js';
 
 export const CONNECTOR_CHECK_TIMEOUT_MS = 3_000;
 
@@ -18,26 +14,6 @@ export const CONNECTOR_CHECK_TIMEOUT_MS = 3_000;
 export interface ConnectorProbe {
   ping(signal: AbortSignal): Promise<void>;
 }
-
-/**
- * `buffered`: writes reach this port through the outbox, so while its core
- * system is down they wait in the database and nothing an agent calls fails.
- * Such a port is reported (`upstream: "down"`) but does not fail readiness:
- * a help desk outage must not take inventory lookups out of rotation.
- */
-export const CONNECTOR_PORTS: readonly (readonly [
-  string,
-  Type<object> | (abstract new () => object),
-  { buffered: boolean },
-])[] = [
-  ['inventory', InventoryPort, { buffered: false }],
-  ['orders', OrdersPort, { buffered: false }],
-  ['deliveries', DeliveriesPort, { buffered: false }],
-  ['salesReps', SalesRepsPort, { buffered: false }],
-  ['tickets', TicketsPort, { buffered: true }],
-  ['crmLeads', CrmLeadsPort, { buffered: true }],
-  ['notifications', NotificationsPort, { buffered: true }],
-];
 
 function isProbe(adapter: object): adapter is ConnectorProbe {
   return typeof (adapter as Partial<ConnectorProbe>).ping === 'function';
@@ -53,7 +29,7 @@ export class ConnectorsHealthIndicator {
 
   /** `databaseUp` settles with the database check of the same probe. */
   checks(databaseUp: Promise<boolean>): (() => PromiseLike<HealthIndicatorResult>)[] {
-    return CONNECTOR_PORTS.flatMap(([name, port, { buffered }]) => {
+    return CONNECTOR_PORTS.flatMap(({ name, port, buffered }) => {
       const adapter = this.resolve(port);
       if (!adapter) return [];
       return [
@@ -86,7 +62,7 @@ export class ConnectorsHealthIndicator {
     });
   }
 
-  private resolve(port: Type<object> | (abstract new () => object)): object | undefined {
+  private resolve(port: PortClass): object | undefined {
     try {
       return this.moduleRef.get<object>(port, { strict: false });
     } catch {
