@@ -59,7 +59,7 @@ export class AuditRecorder {
       await this.writer.append(this.eventFor(request, reply.statusCode, body));
       return payload;
     } catch {
-      this.logger.error({ requestId: request.id }, 'audit trail unavailable; answering 503');
+      this.logger.error({ reqId: request.id }, 'audit trail unavailable; answering 503');
       const problem = buildProblem('service_unavailable', request.id, {
         detail: 'The audit trail could not be written, so the request was not completed.',
         retryAfterSeconds: 5,

@@ -1,6 +1,7 @@
 import { existsSync, renameSync } from 'node:fs';
 import { Writable } from 'node:stream';
 import { Logger } from '@nestjs/common';
+import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { ApiKeysService } from '../../src/clients/api-keys.service.js';
 import { createNestLogger } from '../../src/observability/logging/nest-logger.js';
@@ -120,6 +121,28 @@ describe('observability: request logs, /healthz, /readyz, /metrics', () => {
       for (const secret of [token, key.apiKey, client.clientSecret])
         expect(text).not.toContain(secret);
       expect(text).not.toContain(token.split('.')[2]);
+    });
+
+    it('tags the audit-outage error line with the request id it answered 503 to', async () => {
+      const db = new Database(t.dbFile);
+      db.exec(`CREATE TRIGGER obs_audit_outage BEFORE INSERT ON AuditEvent
+               WHEN NEW.requestId = 'obs-log-outage-1'
+               BEGIN SELECT RAISE(ABORT, 'simulated audit outage'); END;`);
+      try {
+        const res = await inventory('BAN-GO-SOI-120', 'obs-log-outage-1');
+        expect(res.status).toBe(503);
+      } finally {
+        db.exec('DROP TRIGGER obs_audit_outage');
+        db.close();
+      }
+      await settle();
+      const mine = logs.lines.filter((l) => l.reqId === 'obs-log-outage-1');
+      expect(mine.map((l) => l.msg)).toEqual([
+        'audit trail unavailable; answering 503',
+        'request completed',
+      ]);
+      expect(mine[0]).toMatchObject({ level: 'error', context: 'AuditRecorder' });
+      expect(mine[1]).toMatchObject({ status: 503 });
     });
   });
 
