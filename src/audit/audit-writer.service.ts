@@ -2,7 +2,13 @@ import { Injectable, Logger, type OnModuleDestroy } from '@nestjs/common';
 import { Clock } from '../common/clock.js';
 import type { UpstreamCall } from '../common/http/request-context.js';
 import type { Database, Statement } from 'better-sqlite3';
-import { PrismaService, sqliteDirectOf, type SqliteDirect } from '../database/prisma.service.js';
+import type { PgDirect, PgTransaction } from '../database/pg-pool.js';
+import {
+  pgDirectOf,
+  PrismaService,
+  sqliteDirectOf,
+  type SqliteDirect,
+} from '../database/prisma.service.js';
 import { toSqliteTime } from '../database/sqlite-sql.js';
 import type { Prisma } from '../generated/sqlite/client.js';
 import { chainHash, type ChainedFields } from './audit-chain.js';
@@ -65,6 +71,7 @@ export class AuditWriter implements OnModuleDestroy {
   readonly stats = { batches: 0, events: 0, totalMs: 0 };
 
   private readonly direct: SqliteDirect | null;
+  private readonly pg: PgDirect | null;
   private statements: SqliteStatements | undefined;
 
   constructor(
@@ -72,6 +79,7 @@ export class AuditWriter implements OnModuleDestroy {
     private readonly clock: Clock,
   ) {
     this.direct = sqliteDirectOf(prisma);
+    this.pg = pgDirectOf(prisma);
   }
 
   append(event: AuditEventInput): Promise<void> {
@@ -119,7 +127,10 @@ export class AuditWriter implements OnModuleDestroy {
     const events = batch.map((p) => p.event);
     // Embedded SQLite: one synchronous transaction on Prisma's own connection,
     // far cheaper than going through the query engine.
-    const fast = this.direct?.exclusive((db) => this.appendSync(db, events));
+    // PostgreSQL: named statements on Prisma's pool, one transaction per batch.
+    const fast =
+      this.direct?.exclusive((db) => this.appendSync(db, events)) ??
+      this.pg?.transaction((tx) => this.appendPg(tx, events));
     this.flushing = (
       fast ??
       this.prisma.$transaction((tx) => this.appendRows(tx, events), {
@@ -171,6 +182,26 @@ export class AuditWriter implements OnModuleDestroy {
     };
     if (db.inTransaction) append();
     else db.transaction(append).immediate();
+  }
+
+  private async appendPg(tx: PgTransaction, events: AuditEventInput[]): Promise<void> {
+    // Locks the head row until COMMIT (appenders on every instance queue here) and reads it.
+    const { rows } = await tx.query<{ seq: number; hash: string }>(PG_LOCK_HEAD);
+    const head = rows[0];
+    if (!head) throw new Error('audit chain head missing');
+    let seq = head.seq;
+    let hash = head.hash;
+    const columns: unknown[][] = COLUMNS.map(() => []);
+    for (const e of events) {
+      seq += 1;
+      const fields = toFields(e, seq, hash, e.time ?? this.clock.now());
+      hash = chainHash(fields);
+      // TIMESTAMP(3) without time zone keeps the UTC wall time, as Prisma writes it.
+      const row = rowValues(fields, hash, fields.time.toISOString());
+      for (let c = 0; c < row.length; c++) columns[c]?.push(row[c]);
+    }
+    await tx.query(PG_INSERT, columns);
+    await tx.query(PG_MOVE_HEAD, [seq, hash]);
   }
 
   private async appendRows(tx: Tx, events: AuditEventInput[]): Promise<void> {
@@ -235,11 +266,51 @@ function prepareStatements(db: Database): SqliteStatements {
   };
 }
 
+const PG_LOCK_HEAD = {
+  name: 'audit-lock-head',
+  text: 'UPDATE "AuditChainHead" SET "seq" = "seq" WHERE "id" = 1 RETURNING "seq", "hash"',
+};
+const PG_MOVE_HEAD = {
+  name: 'audit-move-head',
+  text: 'UPDATE "AuditChainHead" SET "seq" = $1, "hash" = $2 WHERE "id" = 1',
+};
+/** PostgreSQL type of each column, in COLUMNS order. */
+const PG_TYPES: Record<(typeof COLUMNS)[number], string> = {
+  seq: 'int',
+  time: 'timestamp(3)',
+  kind: 'text',
+  requestId: 'text',
+  transport: 'text',
+  clientId: 'text',
+  credentialId: 'text',
+  credentialType: 'text',
+  agentId: 'text',
+  conversationId: 'text',
+  endUserHash: 'text',
+  tool: 'text',
+  method: 'text',
+  route: 'text',
+  status: 'int',
+  outcome: 'text',
+  latencyMs: 'int',
+  request: 'text',
+  response: 'text',
+  upstream: 'text',
+  prevHash: 'text',
+  hash: 'text',
+};
+
+/** One statement for any batch size: a column array per parameter, unnested into rows. */
+const PG_INSERT = {
+  name: 'audit-insert',
+  text: `INSERT INTO "AuditEvent" (${COLUMNS.map((c) => `"${c}"`).join(', ')}) SELECT * FROM unnest(${COLUMNS.map((c, i) => `$${i + 1}::${PG_TYPES[c]}[]`).join(', ')})`,
+};
+
 /** The row in COLUMNS order. */
-function rowValues(f: ChainedFields, hash: string): unknown[] {
+function rowValues(f: ChainedFields, hash: string, time = toSqliteTime(f.time)): unknown[] {
   return [
     f.seq,
-    toSqliteTime(f.time),
+    time,
     f.kind,
     f.requestId,
     f.transport,

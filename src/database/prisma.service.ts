@@ -3,7 +3,7 @@ import type { Database } from 'better-sqlite3';
 import { PrismaClient } from '../generated/sqlite/client.js';
 import { PrismaClient as PostgresPrismaClient } from '../generated/postgres/client.js';
 import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
-import { PgAdapterFactory } from './pg-pool.js';
+import { PgAdapterFactory, type PgDirect } from './pg-pool.js';
 import { SerializedSqliteAdapterFactory } from './serialized-sqlite.adapter.js';
 
 /**
@@ -54,9 +54,15 @@ export const NO_PRISMA_IN_DIRECT_TRANSACTION: unknown = new Proxy(
 );
 
 const directAccess = new WeakMap<object, SqliteDirect>();
+const pgDirectAccess = new WeakMap<object, PgDirect>();
 
 export function sqliteDirectOf(prisma: PrismaService): SqliteDirect | null {
   return directAccess.get(prisma) ?? null;
+}
+
+/** Direct transactions on the PostgreSQL pool for hot paths (null on SQLite). */
+export function pgDirectOf(prisma: PrismaService): PgDirect | null {
+  return pgDirectAccess.get(prisma) ?? null;
 }
 
 /** Opens the store named by DATABASE_URL the same way for the server and the CLI. */
@@ -69,9 +75,9 @@ export function createPrismaClient(
     directAccess.set(client, factory);
     return client;
   }
-  const client = new PostgresPrismaClient({
-    adapter: new PgAdapterFactory(config.databaseUrl, config.databasePoolSize),
-  });
+  const factory = new PgAdapterFactory(config.databaseUrl, config.databasePoolSize);
+  const client = new PostgresPrismaClient({ adapter: factory });
+  pgDirectAccess.set(client, factory.direct);
   return client as unknown as PrismaService;
 }
 

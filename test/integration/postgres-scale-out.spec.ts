@@ -156,6 +156,50 @@ describeWithServer(postgresBinDir() !== null, 'postgresql')('two instances on Po
     expect(verify.body).toMatchObject({ ok: true, firstBrokenSeq: null });
   });
 
+  it('audits concurrent reads on both instances once each, in one valid chain, at the right time', async () => {
+    const [ta, tb] = [await token(a), await token(b)];
+    const before = Date.now();
+    // Quotes, backslashes, commas and braces travel through the batch insert's arrays.
+    const skus = ['BAN-GO-SOI-120', 'NO-SUCH-SKU-9', 'Bad "sku" \\ ,{}'];
+    const results = await Promise.all(
+      Array.from({ length: 60 }, (_, i) =>
+        http(i % 2 ? a : b)
+          .get(`/v1/inventory/${encodeURIComponent(skus[i % 3] ?? '')}`)
+          .auth(i % 2 ? ta : tb, { type: 'bearer' })
+          .set('x-request-id', `pg-read-${String(i).padStart(4, '0')}`),
+      ),
+    );
+    const after = Date.now();
+    expect(results.map((r) => r.status)).toEqual(
+      Array.from({ length: 60 }, (_, i) => [200, 404, 400][i % 3]),
+    );
+    const rows = (
+      await db.query<{ requestId: string; time: Date; status: number }>(
+        `SELECT "requestId", "time", "status" FROM "AuditEvent" WHERE "requestId" LIKE 'pg-read-%' ORDER BY "requestId"`,
+      )
+    ).rows;
+    expect(rows.map((r) => r.requestId)).toEqual(
+      Array.from({ length: 60 }, (_, i) => `pg-read-${String(i).padStart(4, '0')}`),
+    );
+    expect(rows.map((r) => r.status)).toEqual(results.map((r) => r.status));
+    // TIMESTAMP(3) holds UTC wall time; read back as UTC it must fall inside the burst.
+    const utc = (
+      await db.query<{ ms: string }>(
+        `SELECT (EXTRACT(EPOCH FROM "time" AT TIME ZONE 'UTC') * 1000)::bigint::text AS ms FROM "AuditEvent" WHERE "requestId" LIKE 'pg-read-%'`,
+      )
+    ).rows.map((r) => Number(r.ms));
+    for (const ms of utc) {
+      expect(ms).toBeGreaterThanOrEqual(before - 5);
+      expect(ms).toBeLessThanOrEqual(after + 5);
+    }
+    const seqs = (await db.query('SELECT seq FROM "AuditEvent" ORDER BY seq')).rows.map(
+      (r: { seq: number }) => r.seq,
+    );
+    expect(seqs).toEqual(Array.from({ length: seqs.length }, (_, i) => i + 1));
+    const verify = await http(b).get('/v1/audit-events/verify').auth(tb, { type: 'bearer' });
+    expect(verify.body).toMatchObject({ ok: true, firstBrokenSeq: null });
+  });
+
   it('refuses UPDATE, DELETE and TRUNCATE of audit events', async () => {
     await expect(
       db.query('UPDATE "AuditEvent" SET outcome = \'ok\' WHERE seq = 1'),
