@@ -2,9 +2,10 @@ import { Injectable, Logger, type OnModuleDestroy } from '@nestjs/common';
 import { Clock } from '../common/clock.js';
 import type { UpstreamCall } from '../common/http/request-context.js';
 import type { Database, Statement } from 'better-sqlite3';
-import type { PgDirect, PgTransaction } from '../database/pg-pool.js';
+import type { PgDirect, PgQueryable } from '../database/pg-direct.js';
 import {
   pgDirectOf,
+  pgTransactionOf,
   PrismaService,
   sqliteDirectOf,
   type SqliteDirect,
@@ -92,7 +93,12 @@ export class AuditWriter implements OnModuleDestroy {
   /** Appends inside the caller's transaction: the event commits or rolls back with the business write. */
   async appendInTransaction(tx: Tx, events: AuditEventInput[]): Promise<void> {
     try {
-      if (this.direct) this.direct.joinTransaction((db) => this.appendSync(db, events));
+      if (this.direct) {
+        this.direct.joinTransaction((db) => this.appendSync(db, events));
+        return;
+      }
+      const pg = pgTransactionOf(tx);
+      if (pg) await this.appendPg(pg, events);
       else await this.appendRows(tx, events);
     } catch (error) {
       throw new AuditUnavailableError('audit append failed', { cause: error });
@@ -184,7 +190,7 @@ export class AuditWriter implements OnModuleDestroy {
     else db.transaction(append).immediate();
   }
 
-  private async appendPg(tx: PgTransaction, events: AuditEventInput[]): Promise<void> {
+  private async appendPg(tx: PgQueryable, events: AuditEventInput[]): Promise<void> {
     // Locks the head row until COMMIT (appenders on every instance queue here) and reads it.
     const { rows } = await tx.query<{ seq: number; hash: string }>(PG_LOCK_HEAD);
     const head = rows[0];
@@ -266,14 +272,9 @@ function prepareStatements(db: Database): SqliteStatements {
   };
 }
 
-const PG_LOCK_HEAD = {
-  name: 'audit-lock-head',
-  text: 'UPDATE "AuditChainHead" SET "seq" = "seq" WHERE "id" = 1 RETURNING "seq", "hash"',
-};
-const PG_MOVE_HEAD = {
-  name: 'audit-move-head',
-  text: 'UPDATE "AuditChainHead" SET "seq" = $1, "hash" = $2 WHERE "id" = 1',
-};
+const PG_LOCK_HEAD =
+  'UPDATE "AuditChainHead" SET "seq" = "seq" WHERE "id" = 1 RETURNING "seq", "hash"';
+const PG_MOVE_HEAD = 'UPDATE "AuditChainHead" SET "seq" = $1, "hash" = $2 WHERE "id" = 1';
 /** PostgreSQL type of each column, in COLUMNS order. */
 const PG_TYPES: Record<(typeof COLUMNS)[number], string> = {
   seq: 'int',
@@ -301,10 +302,7 @@ const PG_TYPES: Record<(typeof COLUMNS)[number], string> = {
 };
 
 /** One statement for any batch size: a column array per parameter, unnested into rows. */
-const PG_INSERT = {
-  name: 'audit-insert',
-  text: `INSERT INTO "AuditEvent" (${COLUMNS.map((c) => `"${c}"`).join(', ')}) SELECT * FROM unnest(${COLUMNS.map((c, i) => `$${i + 1}::${PG_TYPES[c]}[]`).join(', ')})`,
-};
+const PG_INSERT = `INSERT INTO "AuditEvent" (${COLUMNS.map((c) => `"${c}"`).join(', ')}) SELECT * FROM unnest(${COLUMNS.map((c, i) => `$${i + 1}::${PG_TYPES[c]}[]`).join(', ')})`;
 
 /** The row in COLUMNS order. */
 function rowValues(f: ChainedFields, hash: string, time = toSqliteTime(f.time)): unknown[] {

@@ -4,6 +4,7 @@ import type {
   SqlMigrationAwareDriverAdapterFactory,
 } from '@prisma/driver-adapter-utils';
 import pg from 'pg';
+import { PgDirect } from './pg-direct.js';
 
 /** PostgreSQL's `name` type (table and column names in the catalog). */
 const NAME_OID = 19;
@@ -83,47 +84,5 @@ export class PgAdapterFactory implements SqlMigrationAwareDriverAdapterFactory {
       }
     };
     return adapter;
-  }
-}
-
-/** One connection inside a direct transaction; statements are named, so PostgreSQL plans each once per connection. */
-export interface PgTransaction {
-  query<R extends pg.QueryResultRow = pg.QueryResultRow>(
-    statement: { name: string; text: string },
-    values?: unknown[],
-  ): Promise<pg.QueryResult<R>>;
-}
-
-/**
- * Transactions on Prisma's own pool without Prisma: a Prisma 6.19 query
- * compiles its plan in WebAssembly on every call (~0.4 ms, more for a
- * many-row insert, docs/benchmarks.md), where a named pg statement costs tens
- * of microseconds. For hot paths only; everything else stays on Prisma.
- */
-export class PgDirect {
-  constructor(private readonly pool: pg.Pool) {}
-
-  async transaction<T>(work: (tx: PgTransaction) => Promise<T>): Promise<T> {
-    const client = await this.pool.connect();
-    let broken: Error | undefined;
-    try {
-      await client.query('BEGIN');
-      try {
-        const result = await work(client);
-        await client.query('COMMIT');
-        return result;
-      } catch (error) {
-        try {
-          await client.query('ROLLBACK');
-        } catch (rollbackFailed) {
-          // The connection is unusable: it leaves the pool instead of going back to it.
-          broken =
-            rollbackFailed instanceof Error ? rollbackFailed : new Error(String(rollbackFailed));
-        }
-        throw error;
-      }
-    } finally {
-      client.release(broken);
-    }
   }
 }

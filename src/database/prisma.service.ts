@@ -3,7 +3,8 @@ import type { Database } from 'better-sqlite3';
 import { PrismaClient } from '../generated/sqlite/client.js';
 import { PrismaClient as PostgresPrismaClient } from '../generated/postgres/client.js';
 import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
-import { PgAdapterFactory, type PgDirect } from './pg-pool.js';
+import type { PgDirect, PgQueryable } from './pg-direct.js';
+import { PgAdapterFactory } from './pg-pool.js';
 import { SerializedSqliteAdapterFactory } from './serialized-sqlite.adapter.js';
 
 /**
@@ -52,6 +53,40 @@ export const NO_PRISMA_IN_DIRECT_TRANSACTION: unknown = new Proxy(
     },
   },
 );
+
+const PG_TRANSACTION = Symbol('direct PostgreSQL transaction');
+
+/**
+ * Stands in for the Prisma transaction client inside a direct PostgreSQL
+ * transaction (PgDirect.transaction): a Prisma query there would run on
+ * another connection, outside the transaction, so any use fails at once.
+ * Repositories reach the transaction's connection with `pgTransactionOf`.
+ */
+export function pgStandIn(tx: PgQueryable): unknown {
+  return new Proxy(
+    {},
+    {
+      get(_target, property) {
+        if (property === PG_TRANSACTION) return tx;
+        throw new Error(
+          `Prisma (${String(property)}) used inside a direct PostgreSQL transaction; use pgTransactionOf`,
+        );
+      },
+    },
+  );
+}
+
+/** The direct PostgreSQL transaction `tx` stands in for, or null for a Prisma transaction client. */
+export function pgTransactionOf(tx: unknown): PgQueryable | null {
+  return (tx as Record<symbol, PgQueryable | undefined> | null)?.[PG_TRANSACTION] ?? null;
+}
+
+/** The direct PostgreSQL transaction of a write; anything else is a bug in the caller. */
+export function requirePgTransaction(tx: unknown): PgQueryable {
+  const pg = pgTransactionOf(tx);
+  if (!pg) throw new Error('a write ran outside a direct transaction');
+  return pg;
+}
 
 const directAccess = new WeakMap<object, SqliteDirect>();
 const pgDirectAccess = new WeakMap<object, PgDirect>();

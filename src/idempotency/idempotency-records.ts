@@ -1,4 +1,7 @@
+import { isPgUniqueViolation, type PgDirect } from '../database/pg-direct.js';
 import {
+  pgDirectOf,
+  pgTransactionOf,
   sqliteDirectOf,
   type PrismaService,
   type SqliteDirect,
@@ -37,6 +40,15 @@ type Fresh = Omit<IdempotencyRecordRow, 'clientId' | 'key'>;
 
 const COLUMNS =
   '"clientId", "key", "requestHash", "status", "responseStatus", "responseBody", "createdAt", "expiresAt"';
+/** The same statements with PostgreSQL's numbered parameters. */
+const PG = {
+  insert: `INSERT INTO "IdempotencyRecord" (${COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT DO NOTHING`,
+  find: `SELECT ${COLUMNS} FROM "IdempotencyRecord" WHERE "clientId" = $1 AND "key" = $2`,
+  retake: `UPDATE "IdempotencyRecord" SET "requestHash" = $1, "status" = $2, "responseStatus" = $3, "responseBody" = $4, "createdAt" = $5, "expiresAt" = $6 WHERE "clientId" = $7 AND "key" = $8 AND "status" = $9 AND "createdAt" = $10`,
+  complete: `UPDATE "IdempotencyRecord" SET "status" = 'completed', "responseStatus" = $1, "responseBody" = $2 WHERE "clientId" = $3 AND "key" = $4 AND "requestHash" = $5 AND "createdAt" = $6 AND "status" = 'in_flight'`,
+  release: `DELETE FROM "IdempotencyRecord" WHERE "clientId" = $1 AND "key" = $2 AND "requestHash" = $3 AND "createdAt" = $4 AND "status" = 'in_flight'`,
+};
+
 const SQL = {
   find: `SELECT ${COLUMNS} FROM "IdempotencyRecord" WHERE "clientId" = ? AND "key" = ?`,
   retake: `UPDATE "IdempotencyRecord" SET "requestHash" = ?, "status" = ?, "responseStatus" = ?, "responseBody" = ?, "createdAt" = ?, "expiresAt" = ? WHERE "clientId" = ? AND "key" = ? AND "status" = ? AND "createdAt" = ?`,
@@ -50,15 +62,18 @@ interface SqliteRow extends Omit<IdempotencyRecordRow, 'createdAt' | 'expiresAt'
 }
 
 /**
- * The idempotency records, read and written through Prisma on PostgreSQL and
- * through prepared statements on the embedded SQLite store, where every write
- * request runs these on its hot path.
+ * The idempotency records, read and written through prepared statements on
+ * the embedded SQLite store and named statements on PostgreSQL: every write
+ * request runs these on its hot path. Prisma serves only before the SQLite
+ * connection is open and for the purge.
  */
 export class IdempotencyRecords {
   private readonly direct: SqliteDirect | null;
+  private readonly pg: PgDirect | null;
 
   constructor(private readonly prisma: PrismaService) {
     this.direct = sqliteDirectOf(prisma);
+    this.pg = pgDirectOf(prisma);
   }
 
   /**
@@ -77,6 +92,10 @@ export class IdempotencyRecords {
       }
     });
     if (inserted) return inserted;
+    if (this.pg) {
+      const result = await this.pg.query(PG.insert, [clientId, key, ...freshValues(fresh)]);
+      return result.rowCount === 1;
+    }
     try {
       await this.prisma.idempotencyRecord.create({ data: { clientId, key, ...fresh } });
       return true;
@@ -92,6 +111,10 @@ export class IdempotencyRecords {
       return row ? fromRow(row) : null;
     });
     if (direct) return direct;
+    if (this.pg) {
+      const { rows } = await this.pg.query<IdempotencyRecordRow>(PG.find, [clientId, key]);
+      return rows[0] ?? null;
+    }
     return this.prisma.idempotencyRecord.findUnique({ where: { clientId_key: { clientId, key } } });
   }
 
@@ -117,6 +140,16 @@ export class IdempotencyRecords {
         ).changes === 1,
     );
     if (direct) return direct;
+    if (this.pg) {
+      const result = await this.pg.query(PG.retake, [
+        ...freshValues(fresh),
+        clientId,
+        key,
+        status,
+        createdAt,
+      ]);
+      return result.rowCount === 1;
+    }
     const { count } = await this.prisma.idempotencyRecord.updateMany({
       where: { clientId, key, status, createdAt },
       data: fresh,
@@ -137,6 +170,18 @@ export class IdempotencyRecords {
           prepared(db, SQL.complete).run(status, responseBody, ...ownerValues(owner)).changes === 1,
       );
     }
+    const pg = pgTransactionOf(tx);
+    if (pg) {
+      const { rowCount } = await pg.query(PG.complete, [
+        status,
+        responseBody,
+        owner.clientId,
+        owner.key,
+        owner.requestHash,
+        owner.createdAt,
+      ]);
+      return rowCount === 1;
+    }
     const { count } = await tx.idempotencyRecord.updateMany({
       where: { ...owner, status: 'in_flight' },
       data: { status: 'completed', responseStatus: status, responseBody },
@@ -150,8 +195,25 @@ export class IdempotencyRecords {
       prepared(db, SQL.release).run(...ownerValues(owner));
     });
     if (direct) return direct;
+    if (this.pg) {
+      const { clientId, key, requestHash, createdAt } = owner;
+      await this.pg.query(PG.release, [clientId, key, requestHash, createdAt]);
+      return;
+    }
     await this.prisma.idempotencyRecord.deleteMany({ where: { ...owner, status: 'in_flight' } });
   }
+}
+
+/** A fresh record's values in COLUMNS order after the key. */
+function freshValues(fresh: Fresh): unknown[] {
+  return [
+    fresh.requestHash,
+    fresh.status,
+    fresh.responseStatus,
+    fresh.responseBody,
+    fresh.createdAt,
+    fresh.expiresAt,
+  ];
 }
 
 function ownerValues(owner: MarkerOwner): unknown[] {
@@ -170,6 +232,7 @@ function fromRow(row: SqliteRow): IdempotencyRecordRow {
 export function isUniqueViolation(error: unknown): boolean {
   return (
     (error instanceof Prisma.PrismaClientKnownRequestError && error.code === 'P2002') ||
-    isSqliteUniqueViolation(error)
+    isSqliteUniqueViolation(error) ||
+    isPgUniqueViolation(error)
   );
 }

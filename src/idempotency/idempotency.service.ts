@@ -9,8 +9,11 @@ import type { Principal } from '../auth/principal.js';
 import { Clock } from '../common/clock.js';
 import { GatehouseError } from '../common/errors/gatehouse.error.js';
 import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
+import type { PgDirect } from '../database/pg-direct.js';
 import {
   NO_PRISMA_IN_DIRECT_TRANSACTION,
+  pgDirectOf,
+  pgStandIn,
   PrismaService,
   sqliteDirectOf,
   type SqliteDirect,
@@ -62,9 +65,9 @@ export interface IdempotentResult<T> extends IdempotentOutcome<T> {
 
 /**
  * The write itself, run in the transaction that also completes the idempotency
- * record. `tx` is Prisma's transaction client on PostgreSQL; on the embedded
- * store the transaction is a direct one and `tx` a stand-in that refuses use:
- * repositories write through `SqliteDirect.joinTransaction` there.
+ * record. The transaction is a direct one and `tx` a stand-in that refuses
+ * Prisma: repositories write through `SqliteDirect.joinTransaction` on the
+ * embedded store and through `pgTransactionOf(tx)` on PostgreSQL.
  */
 export type IdempotentWrite<T, P> = (tx: Transaction, prepared: P) => Promise<IdempotentOutcome<T>>;
 
@@ -84,6 +87,7 @@ export class IdempotencyService implements OnApplicationBootstrap, OnModuleDestr
   private purgeTimer: NodeJS.Timeout | undefined;
   private readonly records: IdempotencyRecords;
   private readonly direct: SqliteDirect | null;
+  private readonly pg: PgDirect | null;
 
   constructor(
     private readonly prisma: PrismaService,
@@ -92,6 +96,7 @@ export class IdempotencyService implements OnApplicationBootstrap, OnModuleDestr
   ) {
     this.records = new IdempotencyRecords(prisma);
     this.direct = sqliteDirectOf(prisma);
+    this.pg = pgDirectOf(prisma);
   }
 
   onApplicationBootstrap(): void {
@@ -169,11 +174,13 @@ export class IdempotencyService implements OnApplicationBootstrap, OnModuleDestr
       await context?.auditInTransaction?.(tx, outcome.status, body);
       return { status: outcome.status, body };
     };
-    // On the embedded store every statement of a write is a prepared statement,
-    // so the transaction around them need not be Prisma's (~0.3 ms less per write).
+    // Every statement of a write is a prepared (SQLite) or named (PostgreSQL)
+    // statement, so the transaction around them need not be Prisma's.
     const result = await (this.direct?.transaction(() =>
       inTransaction(NO_PRISMA_IN_DIRECT_TRANSACTION as Transaction),
-    ) ?? this.prisma.$transaction(inTransaction, TRANSACTION_OPTIONS));
+    ) ??
+      this.pg?.transaction((tx) => inTransaction(pgStandIn(tx) as Transaction)) ??
+      this.prisma.$transaction(inTransaction, TRANSACTION_OPTIONS));
     if (context?.auditInTransaction) context.audited = true;
     return result;
   }

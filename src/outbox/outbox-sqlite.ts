@@ -9,8 +9,8 @@ import type { OutboxMessage } from '../generated/sqlite/client.js';
 
 /**
  * The outbox worker's statements on the embedded SQLite store, as prepared
- * statements (the PostgreSQL path goes through Prisma): the worker runs them
- * for every message every write produces.
+ * statements (outbox-postgres.ts has PostgreSQL's): the worker runs them for
+ * every message every write produces.
  */
 
 const COLUMNS =

@@ -1,7 +1,13 @@
 import { Injectable } from '@nestjs/common';
 import { timeOrderedUuid } from '../common/ids/time-ordered-uuid.js';
 import { Clock } from '../common/clock.js';
-import { PrismaService, sqliteDirectOf, type SqliteDirect } from '../database/prisma.service.js';
+import { pgInsertRow } from '../database/pg-direct.js';
+import {
+  pgTransactionOf,
+  PrismaService,
+  sqliteDirectOf,
+  type SqliteDirect,
+} from '../database/prisma.service.js';
 import { insertRow } from '../database/sqlite-sql.js';
 import type { Transaction } from '../idempotency/idempotency.service.js';
 import type { OutboxEntry, OutboxHandler, OutboxTopic } from './outbox.types.js';
@@ -38,7 +44,12 @@ export class OutboxService {
       createdAt: now,
     };
     // The embedded store's hot path: a prepared statement in the same transaction.
-    if (this.direct) this.direct.joinTransaction((db) => insertRow(db, 'OutboxMessage', row));
+    if (this.direct) {
+      this.direct.joinTransaction((db) => insertRow(db, 'OutboxMessage', row));
+      return id;
+    }
+    const pg = pgTransactionOf(tx);
+    if (pg) await pgInsertRow(pg, 'OutboxMessage', row);
     else await tx.outboxMessage.create({ data: row });
     return id;
   }

@@ -10,10 +10,17 @@ import {
 import { Clock } from '../common/clock.js';
 import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
 import { PermanentDeliveryError, type SinkReceipt } from '../connectors/ports/sinks.port.js';
-import { PrismaService, sqliteDirectOf, type SqliteDirect } from '../database/prisma.service.js';
+import type { PgDirect } from '../database/pg-direct.js';
+import {
+  pgDirectOf,
+  PrismaService,
+  sqliteDirectOf,
+  type SqliteDirect,
+} from '../database/prisma.service.js';
 import type { OutboxMessage } from '../generated/sqlite/client.js';
 import { TRANSACTION_OPTIONS, type Transaction } from '../idempotency/idempotency.service.js';
 import { describeFailure, isPermanent, retryDelayAfter } from './outbox-retry.js';
+import { acknowledgePg, claimDuePg } from './outbox-postgres.js';
 import { acknowledge, claimDue } from './outbox-sqlite.js';
 import { OutboxService } from './outbox.service.js';
 import type { OutboxHandler } from './outbox.types.js';
@@ -38,6 +45,7 @@ export class OutboxWorker implements OnApplicationBootstrap, OnModuleDestroy {
   private stopping = false;
   private wake: (() => void) | null = null;
   private readonly direct: SqliteDirect | null;
+  private readonly pg: PgDirect | null;
 
   constructor(
     private readonly prisma: PrismaService,
@@ -46,6 +54,7 @@ export class OutboxWorker implements OnApplicationBootstrap, OnModuleDestroy {
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {
     this.direct = sqliteDirectOf(prisma);
+    this.pg = pgDirectOf(prisma);
   }
 
   onApplicationBootstrap(): void {
@@ -112,8 +121,8 @@ export class OutboxWorker implements OnApplicationBootstrap, OnModuleDestroy {
   private async processBatch(): Promise<number> {
     if (this.stopping) return 0;
     const claimed = await this.claim();
-    // On the embedded store, messages that need nothing else updated are
-    // acknowledged together after the batch: one commit instead of one each.
+    // Messages that need nothing else updated are acknowledged together
+    // after the batch: one statement (and commit) instead of one each.
     const delivered: OutboxMessage[] = [];
     const unstarted: OutboxMessage[] = [];
     let handled = 0;
@@ -141,6 +150,10 @@ export class OutboxWorker implements OnApplicationBootstrap, OnModuleDestroy {
       claimDue(db, { workerId: this.workerId, now, lockedUntil, limit: OUTBOX_BATCH_SIZE }),
     );
     if (direct) return (await direct).sort(deliveryOrder);
+    if (this.pg) {
+      const claim = { workerId: this.workerId, now, lockedUntil, limit: OUTBOX_BATCH_SIZE };
+      return (await claimDuePg(this.pg, claim)).sort(deliveryOrder);
+    }
     const due = {
       OR: [
         { status: 'pending', nextAttemptAt: { lte: now } },
@@ -180,7 +193,7 @@ export class OutboxWorker implements OnApplicationBootstrap, OnModuleDestroy {
         messageId: message.id,
         payload: parsePayload(message.payload),
       });
-      if (this.direct && !handler.onDelivered) delivered.push(message);
+      if ((this.direct || this.pg) && !handler.onDelivered) delivered.push(message);
       else await this.acknowledge(message, handler, receipt);
     } catch (error) {
       await this.recordFailure(message, error);
@@ -200,18 +213,23 @@ export class OutboxWorker implements OnApplicationBootstrap, OnModuleDestroy {
   }
 
   /**
-   * Acknowledges delivered messages in one transaction (embedded store), in
-   * the next group commit. If that fails, their claims expire and they are
-   * delivered again, which the sinks, idempotent on the message id, turn into
-   * no-ops.
+   * Acknowledges delivered messages together: in one transaction in the next
+   * group commit on the embedded store, in one statement on PostgreSQL. If
+   * that fails, their claims expire and they are delivered again, which the
+   * sinks, idempotent on the message id, turn into no-ops.
    */
   private async acknowledgeAll(messages: OutboxMessage[]): Promise<void> {
     if (messages.length === 0) return;
     const at = this.clock.now();
     try {
-      await this.direct?.transactionSync((db) => {
+      const direct = this.direct?.transactionSync((db) => {
         for (const message of messages) acknowledge(db, message.id, this.workerId, at);
       });
+      if (direct) await direct;
+      else if (this.pg) {
+        const ids = messages.map((m) => m.id);
+        await acknowledgePg(this.pg, ids, this.workerId, at);
+      }
     } catch (error) {
       this.logger.error(
         `could not acknowledge ${messages.length} delivered outbox message(s): ${describeFailure(error)}`,

@@ -63,7 +63,15 @@ describeWithServer(postgresBinDir() !== null, 'postgresql')('two instances on Po
     await b.getHttpAdapter().getInstance().ready();
     client = await a.get(ClientsService).create({
       name: 'pg-agent',
-      scopes: ['inventory:read', 'orders:read', 'leads:write', 'audit:read'],
+      scopes: [
+        'inventory:read',
+        'orders:read',
+        'leads:write',
+        'requests:write',
+        'requests:read',
+        'handoff:write',
+        'audit:read',
+      ],
       limits: { read: 10_000, write: 10_000 },
     });
     db = new pg.Client({ connectionString: url });
@@ -123,6 +131,138 @@ describeWithServer(postgresBinDir() !== null, 'postgresql')('two instances on Po
       body.email,
     ]);
     expect(rows.rows[0].n).toBe(1);
+  });
+
+  it('deduplicates leads by email and by phone across instances, also when two race', async () => {
+    const [ta, tb] = [await token(a), await token(b)];
+    const post = (app: NestFastifyApplication, t: string, body: object) =>
+      http(app)
+        .post('/v1/leads')
+        .auth(t, { type: 'bearer' })
+        .set('idempotency-key', randomUUID())
+        .send(body);
+    const email = `dedupe.${Date.now()}@example.vn`;
+    const first = await post(a, ta, lead(email));
+    expect(first.status).toBe(201);
+    const byEmail = await post(b, tb, { ...lead(email.toUpperCase()), phone: undefined });
+    expect(byEmail.status).toBe(200);
+    expect(byEmail.body).toMatchObject({ leadId: first.body.leadId, duplicate: true });
+    const phoneOnly = lead(`other.${Date.now()}@example.vn`);
+    const created = await post(a, ta, phoneOnly);
+    const byPhone = await post(b, tb, {
+      ...lead(`third.${Date.now()}@example.vn`),
+      phone: phoneOnly.phone,
+    });
+    expect(byPhone.body).toMatchObject({ leadId: created.body.leadId, duplicate: true });
+
+    // Same contact, different keys, both instances at once: one lead; the loser of the
+    // unique index retries its transaction and answers the winner's lead as a duplicate.
+    const racing = lead(`race.${Date.now()}@example.vn`);
+    const answers = await Promise.all(
+      Array.from({ length: 6 }, (_, i) => post(i % 2 ? a : b, i % 2 ? ta : tb, racing)),
+    );
+    expect(answers.map((r) => r.status).sort()).toEqual([200, 200, 200, 200, 200, 201]);
+    expect(new Set(answers.map((r) => r.body.leadId as string)).size).toBe(1);
+    const rows = await db.query('SELECT COUNT(*)::int AS n FROM "Lead" WHERE email = $1', [
+      racing.email,
+    ]);
+    expect(rows.rows[0].n).toBe(1);
+  });
+
+  it('frees the Idempotency-Key of a write that failed, so the retry runs', async () => {
+    const t = await token(a);
+    const key = randomUUID();
+    const bad = await http(a)
+      .post('/v1/leads')
+      .auth(t, { type: 'bearer' })
+      .set('idempotency-key', key)
+      .send({ ...lead(`fix.${Date.now()}@example.vn`), phone: '+84 12' });
+    expect(bad.status).toBe(400);
+    const marker = await db.query(
+      'SELECT COUNT(*)::int AS n FROM "IdempotencyRecord" WHERE "key" = $1',
+      [key],
+    );
+    expect(marker.rows[0].n).toBe(0);
+    const good = await http(b)
+      .post('/v1/leads')
+      .auth(await token(b), { type: 'bearer' })
+      .set('idempotency-key', key)
+      .send(lead(`fix.${Date.now()}@example.vn`));
+    expect(good.status).toBe(201);
+    const stored = await db.query<{ status: string; responseStatus: number; expires: boolean }>(
+      `SELECT "status", "responseStatus", "expiresAt" > "createdAt" + interval '1 hour' AS expires FROM "IdempotencyRecord" WHERE "key" = $1`,
+      [key],
+    );
+    expect(stored.rows).toEqual([{ status: 'completed', responseStatus: 201, expires: true }]);
+
+    // A marker left in flight by a process that died is taken over after a minute.
+    const abandoned = randomUUID();
+    await db.query(
+      `INSERT INTO "IdempotencyRecord" ("clientId", "key", "requestHash", "status", "createdAt", "expiresAt")
+       VALUES ($1, $2, 'other-hash', 'in_flight', now() AT TIME ZONE 'UTC' - interval '2 minutes', now() AT TIME ZONE 'UTC' + interval '1 day')`,
+      [client.clientId, abandoned],
+    );
+    const takenOver = await http(a)
+      .post('/v1/leads')
+      .auth(t, { type: 'bearer' })
+      .set('idempotency-key', abandoned)
+      .send(lead(`abandoned.${Date.now()}@example.vn`));
+    expect(takenOver.status).toBe(201);
+    // A live one is not: another body under the same key is refused.
+    const inFlight = randomUUID();
+    await db.query(
+      `INSERT INTO "IdempotencyRecord" ("clientId", "key", "requestHash", "status", "createdAt", "expiresAt")
+       VALUES ($1, $2, 'other-hash', 'in_flight', now() AT TIME ZONE 'UTC', now() AT TIME ZONE 'UTC' + interval '1 day')`,
+      [client.clientId, inFlight],
+    );
+    const busy = await http(a)
+      .post('/v1/leads')
+      .auth(t, { type: 'bearer' })
+      .set('idempotency-key', inFlight)
+      .send(lead(`busy.${Date.now()}@example.vn`));
+    expect(busy.status).toBe(422);
+    expect(busy.body.code).toBe('idempotency_key_reused');
+  });
+
+  it('creates internal requests and handoffs with their outbox rows and audit events in one transaction', async () => {
+    const t = await token(b);
+    const request = await http(b)
+      .post('/v1/internal-requests')
+      .auth(t, { type: 'bearer' })
+      .set('idempotency-key', randomUUID())
+      .set('x-request-id', 'pg-write-request-1')
+      .send({ type: 'it_support', summary: 'VPN does not connect', requester: { name: 'Mai' } });
+    expect(request.status).toBe(201);
+    const handoff = await http(b)
+      .post('/v1/handoffs')
+      .auth(t, { type: 'bearer' })
+      .set('idempotency-key', randomUUID())
+      .set('x-request-id', 'pg-write-handoff-1')
+      .send({ conversationId: 'conv-pg-1', reason: 'complaint', summary: 'Broken desk leg' });
+    expect(handoff.status).toBe(201);
+    const rows = await db.query<{ topic: string; status: string }>(
+      'SELECT topic, status FROM "OutboxMessage" WHERE "aggregateId" = ANY($1) ORDER BY topic',
+      [[request.body.id, handoff.body.handoffId]],
+    );
+    expect(rows.rows.map((r) => r.topic)).toEqual(['staff.notify', 'ticket.create']);
+    const stored = await db.query(
+      'SELECT (SELECT "requester" FROM "InternalRequest" WHERE id = $1) AS requester, (SELECT "conversationId" FROM "Handoff" WHERE id = $2) AS conversation',
+      [request.body.id, handoff.body.handoffId],
+    );
+    expect(stored.rows[0]).toEqual({ requester: '{"name":"Mai"}', conversation: 'conv-pg-1' });
+    const audited = await db.query(
+      `SELECT "requestId", "tool", "status" FROM "AuditEvent" WHERE "requestId" LIKE 'pg-write-%' ORDER BY "requestId"`,
+    );
+    expect(audited.rows).toEqual([
+      { requestId: 'pg-write-handoff-1', tool: 'request_human_handoff', status: 201 },
+      { requestId: 'pg-write-request-1', tool: 'create_internal_request', status: 201 },
+    ]);
+    // Delivered from the other instance; the ticket's receipt is written back on delivery.
+    await a.get(OutboxWorker).drain();
+    const after = await http(b)
+      .get(`/v1/internal-requests/${request.body.id}`)
+      .auth(t, { type: 'bearer' });
+    expect(after.body).toMatchObject({ status: 'submitted', ticketRef: expect.any(String) });
   });
 
   it('keeps one gap-free, valid audit chain under concurrent writes to both instances', async () => {

@@ -1,5 +1,11 @@
 import { Injectable } from '@nestjs/common';
-import { PrismaService, sqliteDirectOf, type SqliteDirect } from '../../database/prisma.service.js';
+import { pgInsertRow } from '../../database/pg-direct.js';
+import {
+  PrismaService,
+  requirePgTransaction,
+  sqliteDirectOf,
+  type SqliteDirect,
+} from '../../database/prisma.service.js';
 import { insertRow } from '../../database/sqlite-sql.js';
 import type { Handoff } from '../../generated/sqlite/client.js';
 import type { Transaction } from '../../idempotency/idempotency.service.js';
@@ -34,7 +40,8 @@ export class HandoffsRepository {
       this.direct.joinTransaction((db) => insertRow(db, 'Handoff', row));
       return row;
     }
-    return tx.handoff.create({ data: row });
+    await pgInsertRow(requirePgTransaction(tx), 'Handoff', row);
+    return row;
   }
 
   async transition(

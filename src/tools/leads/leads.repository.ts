@@ -1,5 +1,11 @@
 import { Injectable } from '@nestjs/common';
-import { PrismaService, sqliteDirectOf, type SqliteDirect } from '../../database/prisma.service.js';
+import { pgInsertRow } from '../../database/pg-direct.js';
+import {
+  PrismaService,
+  requirePgTransaction,
+  sqliteDirectOf,
+  type SqliteDirect,
+} from '../../database/prisma.service.js';
 import { fromSqliteTime, insertRow, prepared } from '../../database/sqlite-sql.js';
 import type { Lead } from '../../generated/sqlite/client.js';
 import type { Transaction } from '../../idempotency/idempotency.service.js';
@@ -43,15 +49,19 @@ const COLUMN_LIST = COLUMNS.map((c) => `"${c}"`).join(', ');
 const SQL = {
   byEmail: `SELECT ${COLUMN_LIST} FROM "Lead" WHERE "email" = ?`,
   byPhone: `SELECT ${COLUMN_LIST} FROM "Lead" WHERE "phone" = ?`,
-  bump: `INSERT INTO "Counter" ("name", "value") VALUES (?, 1) ON CONFLICT ("name") DO UPDATE SET "value" = "value" + 1 RETURNING "value"`,
+  bump: `INSERT INTO "Counter" ("name", "value") VALUES (?, 1) ON CONFLICT ("name") DO UPDATE SET "value" = "Counter"."value" + 1 RETURNING "value"`,
+};
+const PG = {
+  byContact: `SELECT ${COLUMN_LIST} FROM "Lead" WHERE "email" = $1 OR "phone" = $2 ORDER BY "email" = $1 DESC NULLS LAST LIMIT 1`,
+  bump: SQL.bump.replace('?', '$1'),
 };
 
 type LeadRow = Omit<Lead, 'consent' | 'createdAt'> & { consent: number; createdAt: string };
 
 /**
  * Gatehouse's own record of leads: the dedupe and assignment state (the CRM
- * gets a copy). Every method runs inside the lead's write transaction: through
- * Prisma on PostgreSQL, as prepared statements on the embedded SQLite store.
+ * gets a copy). Every method runs inside the lead's direct write transaction:
+ * prepared statements on the embedded SQLite store, named ones on PostgreSQL.
  */
 @Injectable()
 export class LeadsRepository {
@@ -76,11 +86,12 @@ export class LeadsRepository {
         );
       });
     }
-    const byEmail = contact.email
-      ? await tx.lead.findUnique({ where: { email: contact.email } })
-      : null;
-    if (byEmail) return byEmail;
-    return contact.phone ? tx.lead.findUnique({ where: { phone: contact.phone } }) : null;
+    if (contact.email === null && contact.phone === null) return null;
+    const { rows } = await requirePgTransaction(tx).query<Lead & { interestSkus: string }>(
+      PG.byContact,
+      [contact.email, contact.phone],
+    );
+    return rows[0] ?? null;
   }
 
   /**
@@ -94,12 +105,10 @@ export class LeadsRepository {
         (db) => (prepared(db, SQL.bump).get(ASSIGNMENT_COUNTER) as { value: number }).value - 1,
       );
     }
-    const { value } = await tx.counter.upsert({
-      where: { name: ASSIGNMENT_COUNTER },
-      create: { name: ASSIGNMENT_COUNTER, value: 1 },
-      update: { value: { increment: 1 } },
-    });
-    return value - 1;
+    const { rows } = await requirePgTransaction(tx).query<{ value: number }>(PG.bump, [
+      ASSIGNMENT_COUNTER,
+    ]);
+    return (rows[0]?.value ?? 1) - 1;
   }
 
   async create(tx: Transaction, lead: NewLead): Promise<Lead> {
@@ -108,6 +117,7 @@ export class LeadsRepository {
       this.direct.joinTransaction((db) => insertRow(db, 'Lead', row));
       return row;
     }
-    return tx.lead.create({ data: row });
+    await pgInsertRow(requirePgTransaction(tx), 'Lead', row);
+    return row;
   }
 }

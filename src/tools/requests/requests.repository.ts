@@ -1,5 +1,11 @@
 import { Injectable } from '@nestjs/common';
-import { PrismaService, sqliteDirectOf, type SqliteDirect } from '../../database/prisma.service.js';
+import { pgInsertRow } from '../../database/pg-direct.js';
+import {
+  PrismaService,
+  requirePgTransaction,
+  sqliteDirectOf,
+  type SqliteDirect,
+} from '../../database/prisma.service.js';
 import { insertRow } from '../../database/sqlite-sql.js';
 import type { InternalRequest } from '../../generated/sqlite/client.js';
 import { TRANSACTION_OPTIONS, type Transaction } from '../../idempotency/idempotency.service.js';
@@ -47,7 +53,8 @@ export class InternalRequestsRepository {
       this.direct.joinTransaction((db) => insertRow(db, 'InternalRequest', row));
       return row;
     }
-    return tx.internalRequest.create({ data: row });
+    await pgInsertRow(requirePgTransaction(tx), 'InternalRequest', row);
+    return row;
   }
 
   findForClient(id: string, clientId: string): Promise<InternalRequest | null> {
