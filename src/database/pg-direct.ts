@@ -95,6 +95,11 @@ export class PgDirect implements PgQueryable {
         run<R>(client, sql, values),
     };
     let broken: Error | undefined;
+    // A connection lost while checked out emits 'error' on the client; unheard, it would end the process.
+    const lost = (error: Error): void => {
+      broken = error;
+    };
+    client.on('error', lost);
     try {
       await client.query('BEGIN');
       try {
@@ -112,6 +117,7 @@ export class PgDirect implements PgQueryable {
         throw error;
       }
     } finally {
+      client.removeListener('error', lost);
       client.release(broken);
     }
   }

@@ -56,7 +56,8 @@ export class PgAdapterFactory implements SqlMigrationAwareDriverAdapterFactory {
   readonly direct: PgDirect;
 
   constructor(connectionString: string, max = 10) {
-    this.#pool = new NameAsTextPool({ connectionString, max });
+    // A request waits at most 10 s for a connection (as Prisma's maxWait did), then fails.
+    this.#pool = new NameAsTextPool({ connectionString, max, connectionTimeoutMillis: 10_000 });
     this.#inner = new PrismaPg(this.#pool);
     this.adapterName = this.#inner.adapterName;
     this.direct = new PgDirect(this.#pool);

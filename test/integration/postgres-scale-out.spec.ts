@@ -7,6 +7,7 @@ import pg from 'pg';
 import request from 'supertest';
 import { createApp } from '../../src/app.factory.js';
 import { ClientsService, type CreatedClient } from '../../src/clients/clients.service.js';
+import { pgDirectOf, PrismaService } from '../../src/database/prisma.service.js';
 import { OutboxWorker } from '../../src/outbox/outbox.worker.js';
 import { postgresBinDir, startPostgres, type PostgresServer } from '../utils/postgres-server.js';
 import { describeWithServer } from '../utils/native-servers.js';
@@ -367,6 +368,22 @@ describeWithServer(postgresBinDir() !== null, 'postgresql')('two instances on Po
     const delivered = await db.query('SELECT COUNT(*)::int AS n FROM "OutboxMessage"');
     const total = sinks.rows.reduce((sum: number, r: { n: number }) => sum + r.n, 0);
     expect(total).toBe(delivered.rows[0].n);
+  });
+
+  it('survives a connection killed inside a direct transaction, and the pool goes on', async () => {
+    const direct = pgDirectOf(a.get(PrismaService));
+    if (!direct) throw new Error('no direct PostgreSQL access');
+    await expect(
+      direct.transaction((tx) => tx.query('SELECT pg_terminate_backend(pg_backend_pid())')),
+    ).rejects.toThrow(/terminat/);
+    const answer = await direct.transaction((tx) => tx.query<{ n: number }>('SELECT 1 AS n'));
+    expect(answer.rows).toEqual([{ n: 1 }]);
+    const res = await http(a)
+      .get('/v1/inventory/BAN-GO-SOI-120')
+      .auth(await token(a), {
+        type: 'bearer',
+      });
+    expect(res.status).toBe(200);
   });
 
   it('propagates a client disabled on one instance to the other at once', async () => {
