@@ -6,6 +6,7 @@ import {
   startFakeOdoo,
   type FakeOdoo,
 } from '../contract/odoo/fake-odoo.js';
+import { freePort } from '../utils/postgres-server.js';
 import { startTestApp, type TestApp } from '../utils/test-app.js';
 
 interface Problem {
@@ -198,5 +199,31 @@ describe('Gatehouse bound to Odoo: the circuit breaker, seen by agents and /metr
     await new Promise((resolve) => setTimeout(resolve, 350));
     expect((await stock()).status).toBe(200);
     expect(await circuit()).toBe('0');
+  });
+});
+
+describe('Gatehouse bound to an Odoo that refuses connections', () => {
+  let t: TestApp;
+
+  beforeAll(async () => {
+    t = await startTestApp({
+      env: {
+        CONNECTOR_INVENTORY: 'odoo',
+        ODOO_URL: `http://127.0.0.1:${await freePort()}`,
+        ODOO_DB: FAKE_DB,
+        ODOO_USERNAME: FAKE_LOGIN,
+        ODOO_API_KEY: FAKE_API_KEY,
+        UPSTREAM_READ_RETRIES: '0',
+      },
+    });
+  });
+  afterAll(() => t.close());
+
+  it('answers upstream_unavailable when nothing listens at ODOO_URL', async () => {
+    const token = await t.token(['inventory:read']);
+    const res = await t.http.get('/v1/inventory/DESK-OAK-140').auth(token, { type: 'bearer' });
+    expect(res.status).toBe(503);
+    expect(res.body).toMatchObject({ code: 'upstream_unavailable', retryable: true });
+    expect(res.text).not.toContain('ECONNREFUSED');
   });
 });

@@ -386,6 +386,33 @@ describeWithServer(postgresBinDir() !== null, 'postgresql')('two instances on Po
     expect(res.status).toBe(200);
   });
 
+  it('answers 503 with Retry-After while PostgreSQL is down, and recovers without a restart', async () => {
+    const t = await token(a);
+    const key = randomUUID();
+    const body = lead(`outage.${Date.now()}@example.vn`);
+    const write = () =>
+      http(a).post('/v1/leads').auth(t, { type: 'bearer' }).set('idempotency-key', key).send(body);
+    await db.end();
+    server.pause();
+    try {
+      const down = await write();
+      expect(down.status).toBe(503);
+      expect(down.headers['retry-after']).toBe('5');
+      expect(down.body).toMatchObject({ code: 'service_unavailable', retryable: true });
+      expect(JSON.stringify(down.body)).not.toMatch(/127\.0\.0\.1|ECONNREFUSED|postgres/i);
+      const read = await http(b).get('/v1/inventory/BAN-GO-SOI-120').auth(t, { type: 'bearer' });
+      expect(read.status).toBe(503);
+      expect((await http(a).get('/readyz')).status).toBe(503);
+    } finally {
+      server.resume();
+      db = new pg.Client({ connectionString: url });
+      await db.connect();
+    }
+    const up = await write();
+    expect(up.status).toBe(201);
+    expect((await http(a).get('/readyz')).status).toBe(200);
+  });
+
   it('propagates a client disabled on one instance to the other at once', async () => {
     const other = await a
       .get(ClientsService)

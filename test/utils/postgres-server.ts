@@ -31,6 +31,10 @@ export async function freePort(): Promise<number> {
 export interface PostgresServer {
   url(database: string): string;
   createDatabase(name: string): void;
+  /** Shuts the server down (fast: open connections are dropped) and keeps its data. */
+  pause(): void;
+  /** Starts it again on the same port after `pause`. */
+  resume(): void;
   stop(): void;
 }
 
@@ -58,16 +62,18 @@ export async function startPostgres(): Promise<PostgresServer> {
   const port = await freePort();
   const data = path.join(dir, 'data');
   run('initdb', ['-D', data, '-U', 'gatehouse', '--auth=trust', '-E', 'UTF8', '--no-sync']);
-  run('pg_ctl', [
-    '-D',
-    data,
-    '-w',
-    '-l',
-    path.join(dir, 'server.log'),
-    '-o',
-    `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c fsync=off`,
-    'start',
-  ]);
+  const start = (): void =>
+    run('pg_ctl', [
+      '-D',
+      data,
+      '-w',
+      '-l',
+      path.join(dir, 'server.log'),
+      '-o',
+      `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c fsync=off`,
+      'start',
+    ]);
+  start();
   const psql = (sql: string): void => {
     const result = spawnSync(
       path.join(bin, 'psql'),
@@ -92,6 +98,8 @@ export async function startPostgres(): Promise<PostgresServer> {
   return {
     url: (database) => `postgresql://gatehouse@127.0.0.1:${port}/${database}`,
     createDatabase: (name) => psql(`CREATE DATABASE "${name}"`),
+    pause: () => run('pg_ctl', ['-D', data, '-m', 'fast', '-w', 'stop']),
+    resume: start,
     stop: () => {
       try {
         run('pg_ctl', ['-D', data, '-m', 'immediate', '-w', 'stop']);

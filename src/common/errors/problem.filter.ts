@@ -7,6 +7,7 @@ import { RouteTable } from '../http/route-table.js';
 import { OAuthError } from '../../auth/oauth.error.js';
 import { UpstreamError } from '../../connectors/ports/upstream.error.js';
 import { AuditUnavailableError } from '../../audit/audit-writer.service.js';
+import { isStoreUnavailable } from '../../database/store-unavailable.js';
 
 interface Classified {
   error: GatehouseError;
@@ -60,6 +61,17 @@ export class ProblemFilter implements ExceptionFilter {
         error: new GatehouseError('upstream_unavailable', {
           detail: 'A company system did not answer in time.',
           retryAfterSeconds: upstreamWaitSeconds(exception),
+        }),
+        unexpected: exception,
+      };
+    }
+    // After UpstreamError: a core system's socket errors are not the database's.
+    if (isStoreUnavailable(exception)) {
+      return {
+        error: new GatehouseError('service_unavailable', {
+          detail:
+            "Gatehouse's database did not answer. Retry shortly; a write's Idempotency-Key makes the retry safe.",
+          retryAfterSeconds: 5,
         }),
         unexpected: exception,
       };
