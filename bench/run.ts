@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { randomUUID } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import {
   copyFileSync,
   mkdirSync,
@@ -46,6 +46,9 @@ const settings = {
   logLevel: process.env.BENCH_LOG_LEVEL ?? 'info',
   only: (process.env.BENCH_ONLY ?? '').split(',').filter(Boolean),
   keep: process.env.BENCH_KEEP === '1',
+  /** A PostgreSQL database to run Gatehouse on instead of the embedded store (an empty one: it is migrated and seeded). */
+  databaseUrl: process.env.BENCH_DATABASE_URL,
+  redisUrl: process.env.BENCH_REDIS_URL,
 };
 
 const GOALS = { inventoryRatio: 0.3, inventoryP99Ms: 10, leadRatio: 0.1, rssMb: 250 };
@@ -353,6 +356,24 @@ function heapMb(): string {
   return value;
 }
 
+function storeLabel(): string {
+  if (!settings.databaseUrl) return 'embedded SQLite';
+  return `PostgreSQL (BENCH_DATABASE_URL)${settings.redisUrl ? ' + Redis (BENCH_REDIS_URL)' : ''}`;
+}
+
+/**
+ * PostgreSQL needs the pepper and key-encryption key from the environment;
+ * the caller's are used when set, else fresh ones, which is why the database
+ * must be a throw-away one.
+ */
+function serverSecrets(): NodeJS.ProcessEnv {
+  return {
+    GATEHOUSE_PEPPER: process.env.GATEHOUSE_PEPPER ?? randomBytes(32).toString('hex'),
+    GATEHOUSE_KEY_ENCRYPTION_KEY:
+      process.env.GATEHOUSE_KEY_ENCRYPTION_KEY ?? randomBytes(32).toString('base64'),
+  };
+}
+
 function machine(): string {
   const model =
     /^model name\s*:\s*(.+)$/m.exec(readFileSync('/proc/cpuinfo', 'utf8'))?.[1] ?? 'unknown CPU';
@@ -369,7 +390,9 @@ async function main(): Promise<void> {
   const baseBase = `http://127.0.0.1:${basePort}`;
   const env: NodeJS.ProcessEnv = {
     PATH: process.env.PATH,
-    DATABASE_URL: `file:${path.join(dir, 'gatehouse.db')}`,
+    DATABASE_URL: settings.databaseUrl ?? `file:${path.join(dir, 'gatehouse.db')}`,
+    ...(settings.databaseUrl ? serverSecrets() : {}),
+    ...(settings.redisUrl ? { REDIS_URL: settings.redisUrl } : {}),
     HOST: '127.0.0.1',
     PORT: String(gatePort),
     OUTBOX_ENABLED: 'true',
@@ -592,12 +615,16 @@ async function main(): Promise<void> {
       '',
       `Machine: ${machine()}${pins.server === undefined ? '' : '; servers pinned to CPU 1, autocannon on CPU 0'}`,
       `Load: autocannon, ${settings.connections} connections, ${settings.duration} s × ${settings.rounds} rounds per target (alternating), median of rounds; warm-up ${settings.warmup} s${settings.profile ? '; Gatehouse running with --cpu-prof' : ''}`,
-      `Gatehouse: node --max-old-space-size=${heapMb()} (as npm start), embedded SQLite, LOG_LEVEL=${settings.logLevel}`,
+      `Gatehouse: node --max-old-space-size=${heapMb()} (as npm start), ${storeLabel()}, LOG_LEVEL=${settings.logLevel}`,
       '',
       table(rows),
       '',
       `Audit appends: ${audit.events} events in ${audit.batches} batch transactions (${(audit.events / Math.max(1, audit.batches)).toFixed(1)} per batch, ${((audit.seconds / Math.max(1, audit.events)) * 1e6).toFixed(1)} µs per event)`,
-      `Write transactions (Idempotency-Key claims, writes, outbox claims and acknowledgements, sink records): ${audit.writeTransactions} in ${audit.writeCommits} group commits (${(audit.writeTransactions / Math.max(1, audit.writeCommits)).toFixed(1)} per commit); during the create_lead rounds ${writesUnderLoad.transactions} in ${writesUnderLoad.commits} (${(writesUnderLoad.transactions / Math.max(1, writesUnderLoad.commits)).toFixed(1)} per commit)`,
+      ...(settings.databaseUrl
+        ? []
+        : [
+            `Write transactions (Idempotency-Key claims, writes, outbox claims and acknowledgements, sink records): ${audit.writeTransactions} in ${audit.writeCommits} group commits (${(audit.writeTransactions / Math.max(1, audit.writeCommits)).toFixed(1)} per commit); during the create_lead rounds ${writesUnderLoad.transactions} in ${writesUnderLoad.commits} (${(writesUnderLoad.transactions / Math.max(1, writesUnderLoad.commits)).toFixed(1)} per commit)`,
+          ]),
       `Gatehouse peak RSS: ${peakRssMb.toFixed(0)} MB (VmHWM); RSS at the end: ${memory?.rssMb.toFixed(0) ?? '?'} MB; exit code after SIGTERM: ${exitCode}`,
       ...(soak.length > 0
         ? [`Soak RSS (s: MB): ${soak.map((s) => `${s.second}: ${s.rssMb.toFixed(0)}`).join(', ')}`]
