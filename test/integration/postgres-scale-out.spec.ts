@@ -266,6 +266,47 @@ describeWithServer(postgresBinDir() !== null, 'postgresql')('two instances on Po
     expect(after.body).toMatchObject({ status: 'submitted', ticketRef: expect.any(String) });
   });
 
+  it('approves a held request on one instance: the ticket enters the outbox with the audit event', async () => {
+    const issue = async (c: CreatedClient) => {
+      const res = await http(a)
+        .post('/oauth/token')
+        .auth(c.clientId, c.clientSecret)
+        .type('form')
+        .send({ grant_type: 'client_credentials' });
+      return res.body.access_token as string;
+    };
+    const held = await a.get(ClientsService).create({
+      name: 'pg-held-agent',
+      scopes: ['requests:write'],
+      policies: { requestApproval: 'required' },
+    });
+    const admin = await a
+      .get(ClientsService)
+      .create({ name: 'pg-admin', scopes: ['clients:admin'] });
+    const created = await http(a)
+      .post('/v1/internal-requests')
+      .auth(await issue(held), { type: 'bearer' })
+      .set('idempotency-key', randomUUID())
+      .send({ type: 'quote', summary: 'Quote for 40 desks' });
+    expect(created.body.status).toBe('pending_review');
+    const outboxOf = async (id: string) =>
+      (await db.query('SELECT topic FROM "OutboxMessage" WHERE "aggregateId" = $1', [id])).rows;
+    expect(await outboxOf(created.body.id)).toEqual([]);
+    const approved = await http(b)
+      .post(`/v1/admin/internal-requests/${created.body.id}/approve`)
+      .auth(await issue(admin), { type: 'bearer' })
+      .set('x-request-id', 'pg-approve-1')
+      .send({});
+    expect(approved.status).toBe(200);
+    expect(approved.body.status).toBe('queued');
+    expect(await outboxOf(created.body.id)).toEqual([{ topic: 'ticket.create' }]);
+    const audited = await db.query(
+      'SELECT COUNT(*)::int AS n FROM "AuditEvent" WHERE "requestId" = $1',
+      ['pg-approve-1'],
+    );
+    expect(audited.rows[0].n).toBeGreaterThanOrEqual(1);
+  });
+
   it('keeps one gap-free, valid audit chain under concurrent writes to both instances', async () => {
     const [ta, tb] = [await token(a), await token(b)];
     const results = await Promise.all(
