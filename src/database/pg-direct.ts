@@ -79,7 +79,15 @@ export async function pgInsertRow(
  * tens of microseconds. For hot paths only; everything else stays on Prisma.
  */
 export class PgDirect implements PgQueryable {
-  constructor(private readonly pool: pg.Pool) {}
+  /**
+   * @param statementTimeoutMs bounds each statement of a direct transaction,
+   *   waits for the audit chain head's lock included, as Prisma's transaction
+   *   timeout did: a stuck transaction fails instead of holding a request.
+   */
+  constructor(
+    private readonly pool: pg.Pool,
+    private readonly statementTimeoutMs = 20_000,
+  ) {}
 
   query<R extends pg.QueryResultRow = pg.QueryResultRow>(
     sql: string,
@@ -101,7 +109,10 @@ export class PgDirect implements PgQueryable {
     };
     client.on('error', lost);
     try {
-      await client.query('BEGIN');
+      // One round trip: SET LOCAL ends with the transaction, so the pooled session keeps its default.
+      await client.query(
+        `BEGIN; SET LOCAL statement_timeout = ${Math.trunc(this.statementTimeoutMs)}`,
+      );
       try {
         const result = await work(tx);
         await client.query('COMMIT');

@@ -1,7 +1,11 @@
 import { Prisma } from '../generated/sqlite/client.js';
 
-/** SQLSTATE classes and codes that mean PostgreSQL cannot be reached or is refusing work. */
-const PG_UNAVAILABLE = /^(08...|57P0[1-3]|53300)$/;
+/**
+ * SQLSTATE classes and codes that mean PostgreSQL cannot be reached, is
+ * refusing work or took too long (57014: a statement timeout, e.g. waiting on
+ * the audit chain head's lock).
+ */
+const PG_UNAVAILABLE = /^(08...|57P0[1-3]|57014|53300)$/;
 /** Socket errors from connecting to, or talking with, a database server. */
 const NETWORK = new Set([
   'ECONNREFUSED',

@@ -8,6 +8,7 @@ import request from 'supertest';
 import { createApp } from '../../src/app.factory.js';
 import { ClientsService, type CreatedClient } from '../../src/clients/clients.service.js';
 import { pgDirectOf, PrismaService } from '../../src/database/prisma.service.js';
+import { isStoreUnavailable } from '../../src/database/store-unavailable.js';
 import { OutboxWorker } from '../../src/outbox/outbox.worker.js';
 import { postgresBinDir, startPostgres, type PostgresServer } from '../utils/postgres-server.js';
 import { describeWithServer } from '../utils/native-servers.js';
@@ -419,6 +420,24 @@ describeWithServer(postgresBinDir() !== null, 'postgresql')('two instances on Po
     ).rejects.toThrow(/terminat/);
     const answer = await direct.transaction((tx) => tx.query<{ n: number }>('SELECT 1 AS n'));
     expect(answer.rows).toEqual([{ n: 1 }]);
+    // Statements inside a direct transaction are bounded; the pooled session is left as it was.
+    const inside = await direct.transaction((tx) =>
+      tx.query<{ statement_timeout: string }>('SHOW statement_timeout'),
+    );
+    expect(inside.rows).toEqual([{ statement_timeout: '20s' }]);
+    const outside = await direct.query<{ statement_timeout: string }>('SHOW statement_timeout');
+    expect(outside.rows).toEqual([{ statement_timeout: '0' }]);
+    const timedOut = await direct
+      .transaction(async (tx) => {
+        await tx.query('SET LOCAL statement_timeout = 50');
+        return tx.query('SELECT pg_sleep(2)');
+      })
+      .then(
+        () => undefined,
+        (error: unknown) => error,
+      );
+    expect((timedOut as { code?: string }).code).toBe('57014');
+    expect(isStoreUnavailable(timedOut)).toBe(true);
     const res = await http(a)
       .get('/v1/inventory/BAN-GO-SOI-120')
       .auth(await token(a), {
