@@ -206,8 +206,7 @@ export class AuditWriter implements OnModuleDestroy {
       const row = rowValues(fields, hash, fields.time.toISOString());
       for (let c = 0; c < row.length; c++) columns[c]?.push(row[c]);
     }
-    await tx.query(PG_INSERT, columns);
-    await tx.query(PG_MOVE_HEAD, [seq, hash]);
+    await tx.query(PG_APPEND, [...columns, seq, hash]);
   }
 
   private async appendRows(tx: Tx, events: AuditEventInput[]): Promise<void> {
@@ -274,7 +273,6 @@ function prepareStatements(db: Database): SqliteStatements {
 
 const PG_LOCK_HEAD =
   'UPDATE "AuditChainHead" SET "seq" = "seq" WHERE "id" = 1 RETURNING "seq", "hash"';
-const PG_MOVE_HEAD = 'UPDATE "AuditChainHead" SET "seq" = $1, "hash" = $2 WHERE "id" = 1';
 /** PostgreSQL type of each column, in COLUMNS order. */
 const PG_TYPES: Record<(typeof COLUMNS)[number], string> = {
   seq: 'int',
@@ -301,8 +299,14 @@ const PG_TYPES: Record<(typeof COLUMNS)[number], string> = {
   hash: 'text',
 };
 
-/** One statement for any batch size: a column array per parameter, unnested into rows. */
-const PG_INSERT = `INSERT INTO "AuditEvent" (${COLUMNS.map((c) => `"${c}"`).join(', ')}) SELECT * FROM unnest(${COLUMNS.map((c, i) => `$${i + 1}::${PG_TYPES[c]}[]`).join(', ')})`;
+/**
+ * The batch's rows and the head's move in one statement (one round trip
+ * while the head is locked), for any batch size: a column array per
+ * parameter, unnested into rows. A data-modifying WITH runs whether or not
+ * the outer statement reads it.
+ */
+const PG_APPEND = `WITH appended AS (INSERT INTO "AuditEvent" (${COLUMNS.map((c) => `"${c}"`).join(', ')}) SELECT * FROM unnest(${COLUMNS.map((c, i) => `$${i + 1}::${PG_TYPES[c]}[]`).join(', ')}))
+  UPDATE "AuditChainHead" SET "seq" = $${COLUMNS.length + 1}, "hash" = $${COLUMNS.length + 2} WHERE "id" = 1`;
 
 /** The row in COLUMNS order. */
 function rowValues(f: ChainedFields, hash: string, time = toSqliteTime(f.time)): unknown[] {
