@@ -87,10 +87,10 @@ export class LeadsRepository {
       });
     }
     if (contact.email === null && contact.phone === null) return null;
-    const { rows } = await requirePgTransaction(tx).query<Lead & { interestSkus: string }>(
-      PG.byContact,
-      [contact.email, contact.phone],
-    );
+    const { rows } = await requirePgTransaction(tx).query<Lead>(PG.byContact, [
+      contact.email,
+      contact.phone,
+    ]);
     return rows[0] ?? null;
   }
 
