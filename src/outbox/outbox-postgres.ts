@@ -50,3 +50,36 @@ export async function acknowledgePg(
 ): Promise<void> {
   await pg.query(ACKNOWLEDGE, [at, ids, workerId]);
 }
+
+const MARK_DELIVERED = `UPDATE "OutboxMessage" SET "status" = 'delivered', "deliveredAt" = $1, "lockedBy" = NULL, "lockedUntil" = NULL, "lastError" = NULL
+  WHERE "id" = $2 AND "status" = 'processing' AND "lockedBy" = $3`;
+
+const FAIL = `UPDATE "OutboxMessage" SET "status" = $1, "lastError" = $2, "lockedBy" = NULL, "lockedUntil" = NULL, "nextAttemptAt" = COALESCE($3, "nextAttemptAt")
+  WHERE "id" = $4 AND "status" = 'processing' AND "lockedBy" = $5`;
+
+const RELEASE = `UPDATE "OutboxMessage" SET "status" = 'pending', "lockedBy" = NULL, "lockedUntil" = NULL, "attempts" = "attempts" - 1
+  WHERE "id" = ANY($1::text[]) AND "status" = 'processing' AND "lockedBy" = $2`;
+
+/** Marks one claimed message delivered inside the caller's transaction; false when the claim was taken over. */
+export async function markDeliveredPg(
+  pg: PgQueryable,
+  id: string,
+  workerId: string,
+  at: Date,
+): Promise<boolean> {
+  return (await pg.query(MARK_DELIVERED, [at, id, workerId])).rowCount === 1;
+}
+
+/** Records a failed attempt: dead, or pending again from `retryAt`. */
+export async function recordFailurePg(
+  pg: PgQueryable,
+  failure: { id: string; workerId: string; lastError: string; retryAt: Date | null },
+): Promise<void> {
+  const status = failure.retryAt ? 'pending' : 'dead';
+  await pg.query(FAIL, [status, failure.lastError, failure.retryAt, failure.id, failure.workerId]);
+}
+
+/** Gives back claimed messages that were never started; the claim does not count as an attempt. */
+export async function releasePg(pg: PgQueryable, ids: string[], workerId: string): Promise<void> {
+  await pg.query(RELEASE, [ids, workerId]);
+}

@@ -13,6 +13,8 @@ import { PermanentDeliveryError, type SinkReceipt } from '../connectors/ports/si
 import type { PgDirect } from '../database/pg-direct.js';
 import {
   pgDirectOf,
+  pgStandIn,
+  pgTransactionOf,
   PrismaService,
   sqliteDirectOf,
   type SqliteDirect,
@@ -20,7 +22,13 @@ import {
 import type { OutboxMessage } from '../generated/sqlite/client.js';
 import { TRANSACTION_OPTIONS, type Transaction } from '../idempotency/idempotency.service.js';
 import { describeFailure, isPermanent, retryDelayAfter } from './outbox-retry.js';
-import { acknowledgePg, claimDuePg } from './outbox-postgres.js';
+import {
+  acknowledgePg,
+  claimDuePg,
+  markDeliveredPg,
+  recordFailurePg,
+  releasePg,
+} from './outbox-postgres.js';
 import { acknowledge, claimDue } from './outbox-sqlite.js';
 import { OutboxService } from './outbox.service.js';
 import type { OutboxHandler } from './outbox.types.js';
@@ -205,11 +213,13 @@ export class OutboxWorker implements OnApplicationBootstrap, OnModuleDestroy {
     handler: OutboxHandler,
     receipt: SinkReceipt,
   ): Promise<void> {
-    await this.prisma.$transaction(async (tx) => {
+    const acknowledge = async (tx: Transaction): Promise<void> => {
       // Lock lost to a worker that reclaimed the row: that worker acknowledges it.
       if (!(await this.markDelivered(tx, message, this.clock.now()))) return;
       await handler.onDelivered?.(tx, message.aggregateId, receipt);
-    }, TRANSACTION_OPTIONS);
+    };
+    if (this.pg) await this.pg.transaction((tx) => acknowledge(pgStandIn(tx) as Transaction));
+    else await this.prisma.$transaction(acknowledge, TRANSACTION_OPTIONS);
   }
 
   /**
@@ -241,6 +251,8 @@ export class OutboxWorker implements OnApplicationBootstrap, OnModuleDestroy {
     if (this.direct) {
       return this.direct.joinTransaction((db) => acknowledge(db, message.id, this.workerId, at));
     }
+    const pg = pgTransactionOf(tx);
+    if (pg) return markDeliveredPg(pg, message.id, this.workerId, at);
     const { count } = await tx.outboxMessage.updateMany({
       where: { id: message.id, status: 'processing', lockedBy: this.workerId },
       data: {
@@ -258,19 +270,27 @@ export class OutboxWorker implements OnApplicationBootstrap, OnModuleDestroy {
     const lastError = describeFailure(error);
     const dead = isPermanent(error) || message.attempts >= this.config.outbox.maxAttempts;
     const now = this.clock.now();
+    const retryAt = dead
+      ? null
+      : new Date(now.getTime() + retryDelayAfter(error, message.attempts));
     try {
-      await this.prisma.outboxMessage.updateMany({
-        where: { id: message.id, status: 'processing', lockedBy: this.workerId },
-        data: dead
-          ? { status: 'dead', lastError, lockedBy: null, lockedUntil: null }
-          : {
-              status: 'pending',
-              lastError,
-              lockedBy: null,
-              lockedUntil: null,
-              nextAttemptAt: new Date(now.getTime() + retryDelayAfter(error, message.attempts)),
-            },
-      });
+      if (this.pg) {
+        const failure = { id: message.id, workerId: this.workerId, lastError, retryAt };
+        await recordFailurePg(this.pg, failure);
+      } else {
+        await this.prisma.outboxMessage.updateMany({
+          where: { id: message.id, status: 'processing', lockedBy: this.workerId },
+          data: retryAt
+            ? {
+                status: 'pending',
+                lastError,
+                lockedBy: null,
+                lockedUntil: null,
+                nextAttemptAt: retryAt,
+              }
+            : { status: 'dead', lastError, lockedBy: null, lockedUntil: null },
+        });
+      }
     } catch (recordError) {
       // The claim then expires and the row is retried by whichever worker reclaims it.
       this.logger.error(
@@ -285,6 +305,11 @@ export class OutboxWorker implements OnApplicationBootstrap, OnModuleDestroy {
 
   private async release(messages: OutboxMessage[]): Promise<void> {
     if (messages.length === 0) return;
+    if (this.pg) {
+      const ids = messages.map((m) => m.id);
+      await releasePg(this.pg, ids, this.workerId);
+      return;
+    }
     await this.prisma.outboxMessage.updateMany({
       where: {
         id: { in: messages.map((m) => m.id) },

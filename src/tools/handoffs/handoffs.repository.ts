@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { pgInsertRow } from '../../database/pg-direct.js';
 import {
+  pgTransactionOf,
   PrismaService,
   requirePgTransaction,
   sqliteDirectOf,
@@ -23,6 +24,9 @@ export interface NewHandoff {
   status: HandoffStatus;
   createdAt: Date;
 }
+
+/** A status move on PostgreSQL inside a direct transaction. */
+const PG_TRANSITION = `UPDATE "Handoff" SET "status" = $1 WHERE "id" = $2 AND "status" = $3`;
 
 /** Gatehouse's own record of handoffs to staff. */
 @Injectable()
@@ -50,6 +54,8 @@ export class HandoffsRepository {
     from: HandoffStatus,
     to: HandoffStatus,
   ): Promise<boolean> {
+    const pg = pgTransactionOf(tx);
+    if (pg) return (await pg.query(PG_TRANSITION, [to, id, from])).rowCount === 1;
     const { count } = await tx.handoff.updateMany({
       where: { id, status: from },
       data: { status: to },

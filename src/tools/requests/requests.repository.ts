@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { pgInsertRow } from '../../database/pg-direct.js';
 import {
+  pgTransactionOf,
   PrismaService,
   requirePgTransaction,
   sqliteDirectOf,
@@ -31,6 +32,9 @@ export interface RequestPosition {
   createdAt: Date;
   id: string;
 }
+
+/** A status move on PostgreSQL inside a direct transaction (the ticket's receipt, when there is one). */
+const PG_TRANSITION = `UPDATE "InternalRequest" SET "status" = $1, "updatedAt" = $2, "ticketRef" = COALESCE($3, "ticketRef") WHERE "id" = $4 AND "status" = $5`;
 
 /** Gatehouse's own record of internal requests (not the ticket system's). */
 @Injectable()
@@ -98,6 +102,17 @@ export class InternalRequestsRepository {
     at: Date,
     extra: { ticketRef?: string } = {},
   ): Promise<boolean> {
+    const pg = pgTransactionOf(tx);
+    if (pg) {
+      const { rowCount } = await pg.query(PG_TRANSITION, [
+        to,
+        at,
+        extra.ticketRef ?? null,
+        id,
+        from,
+      ]);
+      return rowCount === 1;
+    }
     const { count } = await tx.internalRequest.updateMany({
       where: { id, status: from },
       data: { status: to, updatedAt: at, ...extra },
