@@ -6,6 +6,7 @@ import { SERVER_SECRETS } from '../config/config.module.js';
 import type { ServerSecrets } from '../config/local-secrets.js';
 import { elapsedMs, type RequestContext } from '../common/http/request-context.js';
 import { buildProblem } from '../common/errors/problem.js';
+import { isStoreUnavailable, STORE_UNAVAILABLE_DETAIL } from '../database/store-unavailable.js';
 import type { Prisma } from '../generated/sqlite/client.js';
 import { AuditWriter, type AuditEventInput, type AuditOutcome } from './audit-writer.service.js';
 import { dropsField, redact, redactText, REDACTED, type RedactionRules } from './redaction.js';
@@ -58,10 +59,12 @@ export class AuditRecorder {
       const body = ctx.responseBody !== undefined ? ctx.responseBody : parseBody(payload);
       await this.writer.append(this.eventFor(request, reply.statusCode, body));
       return payload;
-    } catch {
+    } catch (error) {
       this.logger.error({ reqId: request.id }, 'audit trail unavailable; answering 503');
       const problem = buildProblem('service_unavailable', request.id, {
-        detail: 'The audit trail could not be written, so the request was not completed.',
+        detail: isStoreUnavailable(error)
+          ? STORE_UNAVAILABLE_DETAIL
+          : 'The audit trail could not be written, so the request was not completed.',
         retryAfterSeconds: 5,
       });
       void reply.code(503).header('retry-after', '5').type('application/problem+json');

@@ -1,5 +1,9 @@
 import { Prisma } from '../generated/sqlite/client.js';
 
+/** What an agent is told when the store is the reason a request failed. */
+export const STORE_UNAVAILABLE_DETAIL =
+  "Gatehouse's database did not answer. Retry shortly; a write's Idempotency-Key makes the retry safe.";
+
 /**
  * SQLSTATE classes and codes that mean PostgreSQL cannot be reached, is
  * refusing work or took too long (57014: a statement timeout, e.g. waiting on

@@ -488,9 +488,11 @@ describeWithServer(postgresBinDir() !== null, 'postgresql')('two instances on Po
       expect(down.status).toBe(503);
       expect(down.headers['retry-after']).toBe('5');
       expect(down.body).toMatchObject({ code: 'service_unavailable', retryable: true });
+      expect(down.body.detail).toContain("Gatehouse's database did not answer");
       expect(JSON.stringify(down.body)).not.toMatch(/127\.0\.0\.1|ECONNREFUSED|postgres/i);
       const read = await http(b).get('/v1/inventory/BAN-GO-SOI-120').auth(t, { type: 'bearer' });
       expect(read.status).toBe(503);
+      expect(read.body.detail).toContain("Gatehouse's database did not answer");
       expect((await http(a).get('/readyz')).status).toBe(503);
     } finally {
       server.resume();

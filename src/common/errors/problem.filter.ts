@@ -7,7 +7,7 @@ import { RouteTable } from '../http/route-table.js';
 import { OAuthError } from '../../auth/oauth.error.js';
 import { UpstreamError } from '../../connectors/ports/upstream.error.js';
 import { AuditUnavailableError } from '../../audit/audit-writer.service.js';
-import { isStoreUnavailable } from '../../database/store-unavailable.js';
+import { isStoreUnavailable, STORE_UNAVAILABLE_DETAIL } from '../../database/store-unavailable.js';
 
 interface Classified {
   error: GatehouseError;
@@ -50,7 +50,9 @@ export class ProblemFilter implements ExceptionFilter {
     if (exception instanceof AuditUnavailableError) {
       return {
         error: new GatehouseError('service_unavailable', {
-          detail: 'The audit trail could not be written, so nothing was changed.',
+          detail: isStoreUnavailable(exception)
+            ? STORE_UNAVAILABLE_DETAIL
+            : 'The audit trail could not be written, so nothing was changed.',
           retryAfterSeconds: 5,
         }),
         unexpected: exception,
@@ -69,8 +71,7 @@ export class ProblemFilter implements ExceptionFilter {
     if (isStoreUnavailable(exception)) {
       return {
         error: new GatehouseError('service_unavailable', {
-          detail:
-            "Gatehouse's database did not answer. Retry shortly; a write's Idempotency-Key makes the retry safe.",
+          detail: STORE_UNAVAILABLE_DETAIL,
           retryAfterSeconds: 5,
         }),
         unexpected: exception,
