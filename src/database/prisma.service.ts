@@ -78,6 +78,8 @@ export function pgStandIn(tx: PgQueryable): unknown {
 
 /** The direct PostgreSQL transaction `tx` stands in for, or null for a Prisma transaction client. */
 export function pgTransactionOf(tx: unknown): PgQueryable | null {
+  // The SQLite stand-in throws on every property read, this one included.
+  if (tx === NO_PRISMA_IN_DIRECT_TRANSACTION) return null;
   return (tx as Record<symbol, PgQueryable | undefined> | null)?.[PG_TRANSACTION] ?? null;
 }
 
