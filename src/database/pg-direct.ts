@@ -8,12 +8,18 @@ export interface PgStatement {
 
 const statements = new Map<string, PgStatement>();
 
-/** The named statement for this SQL, the same name for the same text in every connection. */
-export function pgStatement(text: string): PgStatement {
-  let statement = statements.get(text);
+/**
+ * The named statement for this SQL, the same name for the same text in every
+ * connection. `?` placeholders are numbered (`$1`, `$2`, …) once here, so a
+ * statement can be written once and run on SQLite and PostgreSQL alike.
+ */
+export function pgStatement(sql: string): PgStatement {
+  let statement = statements.get(sql);
   if (!statement) {
+    let n = 0;
+    const text = sql.replace(/\?/g, () => `$${++n}`);
     statement = { name: `gh_${statements.size + 1}`, text };
-    statements.set(text, statement);
+    statements.set(sql, statement);
   }
   return statement;
 }

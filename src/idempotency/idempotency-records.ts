@@ -40,16 +40,9 @@ type Fresh = Omit<IdempotencyRecordRow, 'clientId' | 'key'>;
 
 const COLUMNS =
   '"clientId", "key", "requestHash", "status", "responseStatus", "responseBody", "createdAt", "expiresAt"';
-/** The same statements with PostgreSQL's numbered parameters. */
-const PG = {
-  insert: `INSERT INTO "IdempotencyRecord" (${COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT DO NOTHING`,
-  find: `SELECT ${COLUMNS} FROM "IdempotencyRecord" WHERE "clientId" = $1 AND "key" = $2`,
-  retake: `UPDATE "IdempotencyRecord" SET "requestHash" = $1, "status" = $2, "responseStatus" = $3, "responseBody" = $4, "createdAt" = $5, "expiresAt" = $6 WHERE "clientId" = $7 AND "key" = $8 AND "status" = $9 AND "createdAt" = $10`,
-  complete: `UPDATE "IdempotencyRecord" SET "status" = 'completed', "responseStatus" = $1, "responseBody" = $2 WHERE "clientId" = $3 AND "key" = $4 AND "requestHash" = $5 AND "createdAt" = $6 AND "status" = 'in_flight'`,
-  release: `DELETE FROM "IdempotencyRecord" WHERE "clientId" = $1 AND "key" = $2 AND "requestHash" = $3 AND "createdAt" = $4 AND "status" = 'in_flight'`,
-};
-
+/** Run as they are on both stores (pgStatement numbers the `?`). */
 const SQL = {
+  insertIfAbsent: `INSERT INTO "IdempotencyRecord" (${COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`,
   find: `SELECT ${COLUMNS} FROM "IdempotencyRecord" WHERE "clientId" = ? AND "key" = ?`,
   retake: `UPDATE "IdempotencyRecord" SET "requestHash" = ?, "status" = ?, "responseStatus" = ?, "responseBody" = ?, "createdAt" = ?, "expiresAt" = ? WHERE "clientId" = ? AND "key" = ? AND "status" = ? AND "createdAt" = ?`,
   complete: `UPDATE "IdempotencyRecord" SET "status" = 'completed', "responseStatus" = ?, "responseBody" = ? WHERE "clientId" = ? AND "key" = ? AND "requestHash" = ? AND "createdAt" = ? AND "status" = 'in_flight'`,
@@ -93,7 +86,11 @@ export class IdempotencyRecords {
     });
     if (inserted) return inserted;
     if (this.pg) {
-      const result = await this.pg.query(PG.insert, [clientId, key, ...freshValues(fresh)]);
+      const result = await this.pg.query(SQL.insertIfAbsent, [
+        clientId,
+        key,
+        ...freshValues(fresh),
+      ]);
       return result.rowCount === 1;
     }
     try {
@@ -112,7 +109,7 @@ export class IdempotencyRecords {
     });
     if (direct) return direct;
     if (this.pg) {
-      const { rows } = await this.pg.query<IdempotencyRecordRow>(PG.find, [clientId, key]);
+      const { rows } = await this.pg.query<IdempotencyRecordRow>(SQL.find, [clientId, key]);
       return rows[0] ?? null;
     }
     return this.prisma.idempotencyRecord.findUnique({ where: { clientId_key: { clientId, key } } });
@@ -141,7 +138,7 @@ export class IdempotencyRecords {
     );
     if (direct) return direct;
     if (this.pg) {
-      const result = await this.pg.query(PG.retake, [
+      const result = await this.pg.query(SQL.retake, [
         ...freshValues(fresh),
         clientId,
         key,
@@ -172,7 +169,7 @@ export class IdempotencyRecords {
     }
     const pg = pgTransactionOf(tx);
     if (pg) {
-      const { rowCount } = await pg.query(PG.complete, [
+      const { rowCount } = await pg.query(SQL.complete, [
         status,
         responseBody,
         owner.clientId,
@@ -197,7 +194,7 @@ export class IdempotencyRecords {
     if (direct) return direct;
     if (this.pg) {
       const { clientId, key, requestHash, createdAt } = owner;
-      await this.pg.query(PG.release, [clientId, key, requestHash, createdAt]);
+      await this.pg.query(SQL.release, [clientId, key, requestHash, createdAt]);
       return;
     }
     await this.prisma.idempotencyRecord.deleteMany({ where: { ...owner, status: 'in_flight' } });

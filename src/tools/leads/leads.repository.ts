@@ -53,7 +53,6 @@ const SQL = {
 };
 const PG = {
   byContact: `SELECT ${COLUMN_LIST} FROM "Lead" WHERE "email" = $1 OR "phone" = $2 ORDER BY "email" = $1 DESC NULLS LAST LIMIT 1`,
-  bump: SQL.bump.replace('?', '$1'),
 };
 
 type LeadRow = Omit<Lead, 'consent' | 'createdAt'> & { consent: number; createdAt: string };
@@ -105,7 +104,7 @@ export class LeadsRepository {
         (db) => (prepared(db, SQL.bump).get(ASSIGNMENT_COUNTER) as { value: number }).value - 1,
       );
     }
-    const { rows } = await requirePgTransaction(tx).query<{ value: number }>(PG.bump, [
+    const { rows } = await requirePgTransaction(tx).query<{ value: number }>(SQL.bump, [
       ASSIGNMENT_COUNTER,
     ]);
     return (rows[0]?.value ?? 1) - 1;
