@@ -3,10 +3,9 @@ import { PrismaService, pgDirectOf, sqliteDirectOf } from '../../database/prisma
 import { prepared, toSqliteTime } from '../../database/sqlite-sql.js';
 import type { SinkDelivery, SinkReceipt } from '../ports/sinks.port.js';
 
-const INSERT = `INSERT INTO "EmbeddedSinkRecord" ("messageId", "sink", "reference", "payload", "receivedAt") VALUES (?, ?, ?, ?, ?) ON CONFLICT ("messageId") DO NOTHING`;
+/** Run as they are on both stores (pgStatement numbers the `?`). */
+const INSERT = `INSERT INTO "EmbeddedSinkRecord" ("messageId", "sink", "reference", "payload", "receivedAt") VALUES (?, ?, ?, ?, ?) ON CONFLICT ("messageId") DO NOTHING RETURNING "reference"`;
 const REFERENCE = `SELECT "reference" FROM "EmbeddedSinkRecord" WHERE "messageId" = ?`;
-const PG_INSERT = `INSERT INTO "EmbeddedSinkRecord" ("messageId", "sink", "reference", "payload", "receivedAt") VALUES ($1, $2, $3, $4, $5) ON CONFLICT ("messageId") DO NOTHING`;
-const PG_REFERENCE = `SELECT "reference" FROM "EmbeddedSinkRecord" WHERE "messageId" = $1`;
 
 /**
  * Records what an embedded sink (tickets, CRM, notifications) received, keyed
@@ -22,24 +21,26 @@ export async function recordSinkDelivery(
 ): Promise<SinkReceipt> {
   const reference = `${referencePrefix}-${randomId(8).toUpperCase()}`;
   // Joins the next group commit: concurrent deliveries share one fsync.
-  const direct = sqliteDirectOf(prisma)?.transactionSync((db) => {
-    prepared(db, INSERT).run(
-      messageId,
-      sink,
-      reference,
-      JSON.stringify(payload),
-      toSqliteTime(receivedAt),
-    );
-    return prepared(db, REFERENCE).get(messageId) as { reference: string };
-  });
+  // A redelivery inserts nothing; it reads the reference the first delivery stored.
+  const direct = sqliteDirectOf(prisma)?.transactionSync(
+    (db) =>
+      (prepared(db, INSERT).get(
+        messageId,
+        sink,
+        reference,
+        JSON.stringify(payload),
+        toSqliteTime(receivedAt),
+      ) ?? prepared(db, REFERENCE).get(messageId)) as { reference: string },
+  );
   if (direct) return direct;
   const pg = pgDirectOf(prisma);
   if (pg) {
     const values = [messageId, sink, reference, JSON.stringify(payload), receivedAt];
-    await pg.query(PG_INSERT, values);
-    const { rows } = await pg.query<{ reference: string }>(PG_REFERENCE, [messageId]);
-    if (!rows[0]) throw new Error('the sink record vanished after its insert');
-    return { reference: rows[0].reference };
+    const inserted = (await pg.query<{ reference: string }>(INSERT, values)).rows[0];
+    const stored =
+      inserted ?? (await pg.query<{ reference: string }>(REFERENCE, [messageId])).rows[0];
+    if (!stored) throw new Error('the sink record vanished after its insert');
+    return { reference: stored.reference };
   }
   const record = await prisma.embeddedSinkRecord.upsert({
     where: { messageId },
