@@ -22,6 +22,7 @@ import {
   invalidReviewCursor,
 } from './internal-request-cursor.js';
 import { GatehouseError } from '../common/errors/gatehouse.error.js';
+import { keysetPage } from '../common/http/page-cursor.js';
 import { SecurityEventsService } from './security-events.service.js';
 
 /** Who decided: the admin client over HTTP, or the CLI. */
@@ -55,17 +56,10 @@ export class RequestReviewService {
     if (cursor && cursor.status !== status) {
       throw invalidReviewCursor('cursor belongs to a listing with a different status');
     }
-    // One extra row tells whether another page exists without a COUNT.
     const rows = await this.requests.page(status, cursor, query.limit + 1);
-    const page = rows.slice(0, query.limit);
-    const last = page[page.length - 1];
-    return {
-      items: page.map(toReviewDto),
-      nextCursor:
-        rows.length > query.limit && last
-          ? encodeReviewCursor({ createdAt: last.createdAt, id: last.id, status })
-          : null,
-    };
+    return keysetPage(rows, query.limit, toReviewDto, (last) =>
+      encodeReviewCursor({ createdAt: last.createdAt, id: last.id, status }),
+    );
   }
 
   async approve(id: string, reviewer: Reviewer): Promise<InternalRequestReviewDto> {

@@ -40,3 +40,21 @@ export function isCursorTime(value: unknown): value is number {
     !Number.isNaN(new Date(value).getTime())
   );
 }
+
+/**
+ * A page from `limit + 1` rows read in cursor order: the extra row only tells
+ * whether another page exists, so a listing needs no COUNT.
+ */
+export function keysetPage<R, I>(
+  rows: readonly R[],
+  limit: number,
+  toItem: (row: R) => I,
+  cursorAfter: (last: R) => string,
+): { items: I[]; nextCursor: string | null } {
+  const page = rows.slice(0, limit);
+  const last = page[page.length - 1];
+  return {
+    items: page.map(toItem),
+    nextCursor: rows.length > limit && last !== undefined ? cursorAfter(last) : null,
+  };
+}

@@ -6,6 +6,7 @@ import type { CustomerProof } from '../../common/privacy/customer-match.js';
 import { DeliveriesPort, type DeliveryRecord } from '../../connectors/ports/deliveries.port.js';
 import { OrdersPort } from '../../connectors/ports/orders.port.js';
 import { findAuthorizedOrder } from '../orders/order-access.policy.js';
+import { keysetPage } from '../../common/http/page-cursor.js';
 import { decodeCursor, encodeCursor, invalidCursor } from './delivery-cursor.js';
 import type {
   DeliveryDto,
@@ -74,18 +75,11 @@ export class DeliveriesService {
       to,
       ...(region === null ? {} : { region }),
       ...(cursor ? { after: { windowStart: cursor.windowStart, id: cursor.id } } : {}),
-      // One extra row tells whether another page exists without a COUNT.
       limit: query.limit + 1,
     });
-    const page = rows.slice(0, query.limit);
-    const last = page[page.length - 1];
-    return {
-      items: page.map(toListItem),
-      nextCursor:
-        rows.length > query.limit && last
-          ? encodeCursor({ windowStart: last.windowStart, id: last.id, from, to, region })
-          : null,
-    };
+    return keysetPage(rows, query.limit, toListItem, (last) =>
+      encodeCursor({ windowStart: last.windowStart, id: last.id, from, to, region }),
+    );
   }
 }
 
