@@ -9,6 +9,11 @@ import {
 import { freePort } from '../utils/postgres-server.js';
 import { startTestApp, type TestApp } from '../utils/test-app.js';
 
+/** The variables that point Gatehouse at an Odoo (the fake's database and credentials). */
+function odooAt(url: string): Record<string, string> {
+  return { ODOO_URL: url, ODOO_DB: FAKE_DB, ODOO_USERNAME: FAKE_LOGIN, ODOO_API_KEY: FAKE_API_KEY };
+}
+
 interface Problem {
   code: string;
   status: number;
@@ -28,10 +33,7 @@ describe('Gatehouse bound to Odoo (CONNECTOR_INVENTORY/ORDERS/DELIVERIES=odoo)',
         CONNECTOR_INVENTORY: 'odoo',
         CONNECTOR_ORDERS: 'odoo',
         CONNECTOR_DELIVERIES: 'odoo',
-        ODOO_URL: fake.url,
-        ODOO_DB: FAKE_DB,
-        ODOO_USERNAME: FAKE_LOGIN,
-        ODOO_API_KEY: FAKE_API_KEY,
+        ...odooAt(fake.url),
         UPSTREAM_TIMEOUT_MS: '1000',
         UPSTREAM_READ_RETRIES: '1',
         UPSTREAM_BREAKER_FAILURES: '1000',
@@ -156,10 +158,7 @@ describe('Gatehouse bound to Odoo: the circuit breaker, seen by agents and /metr
     t = await startTestApp({
       env: {
         CONNECTOR_INVENTORY: 'odoo',
-        ODOO_URL: fake.url,
-        ODOO_DB: FAKE_DB,
-        ODOO_USERNAME: FAKE_LOGIN,
-        ODOO_API_KEY: FAKE_API_KEY,
+        ...odooAt(fake.url),
         READ_CACHE_TTL_MS: '0',
         UPSTREAM_READ_RETRIES: '0',
         UPSTREAM_BREAKER_FAILURES: '2',
@@ -209,10 +208,7 @@ describe('Gatehouse bound to an Odoo that refuses connections', () => {
     t = await startTestApp({
       env: {
         CONNECTOR_INVENTORY: 'odoo',
-        ODOO_URL: `http://127.0.0.1:${await freePort()}`,
-        ODOO_DB: FAKE_DB,
-        ODOO_USERNAME: FAKE_LOGIN,
-        ODOO_API_KEY: FAKE_API_KEY,
+        ...odooAt(`http://127.0.0.1:${await freePort()}`),
         UPSTREAM_READ_RETRIES: '0',
       },
     });
