@@ -175,6 +175,13 @@ export class EnvironmentVariables {
   READ_CACHE_TTL_MS = 1000;
 
   @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(0)
+  @Max(120_000)
+  SQLITE_BUSY_TIMEOUT_MS = 10_000;
+
+  @IsOptional()
   @IsString()
   LOG_REDACT_PATHS?: string;
 
@@ -267,6 +274,8 @@ export interface AppConfig {
   databasePoolSize: number;
   /** How long read-only connector answers are reused (0 = off). */
   readCacheTtlMs: number;
+  /** Embedded store: how long a write waits while another process (the CLI) holds the write lock. */
+  sqliteBusyTimeoutMs: number;
   /** Extra field names or dotted paths the audit trail redacts, beyond the safe defaults. */
   auditRedactFields: string[];
   /** Extra pino redact paths for the JSON logs, beyond the built-in secret paths. */
@@ -351,6 +360,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     seedDemoData: vars.SEED_DEMO_DATA,
     databasePoolSize: vars.DATABASE_POOL_SIZE,
     readCacheTtlMs: vars.READ_CACHE_TTL_MS,
+    sqliteBusyTimeoutMs: vars.SQLITE_BUSY_TIMEOUT_MS,
     auditRedactFields: (vars.AUDIT_REDACT_FIELDS ?? '')
       .split(',')
       .map((f) => f.trim())

@@ -104,10 +104,13 @@ export function pgDirectOf(prisma: PrismaService): PgDirect | null {
 
 /** Opens the store named by DATABASE_URL the same way for the server and the CLI. */
 export function createPrismaClient(
-  config: Pick<AppConfig, 'database' | 'databaseUrl' | 'databasePoolSize'>,
+  config: Pick<AppConfig, 'database' | 'databaseUrl' | 'databasePoolSize' | 'sqliteBusyTimeoutMs'>,
 ): PrismaService {
   if (config.database === 'sqlite') {
-    const factory = new SerializedSqliteAdapterFactory(config.databaseUrl);
+    const factory = new SerializedSqliteAdapterFactory(
+      config.databaseUrl,
+      config.sqliteBusyTimeoutMs,
+    );
     const client = new PrismaClient({ adapter: factory }) as PrismaService;
     directAccess.set(client, factory);
     return client;

@@ -8,10 +8,13 @@ import type {
   Transaction,
 } from '@prisma/driver-adapter-utils';
 import type { Database } from 'better-sqlite3';
+import { SQLITE_BLOCKING_BUSY_MS, whileBusy } from './sqlite-busy.js';
 import { prepared } from './sqlite-sql.js';
 
 /** Transactions per group commit at most, so one group never holds the connection for long. */
 const MAX_GROUP = 64;
+
+const BEGIN_IMMEDIATE: SqlQuery = { sql: 'BEGIN IMMEDIATE', args: [], argTypes: [] };
 
 interface GroupMember {
   work: () => Promise<unknown>;
@@ -26,6 +29,11 @@ interface GroupMember {
  * rolled back with it). This wrapper gives the connection to one user at a
  * time (a plain query, a transaction from BEGIN to its end, or synchronous
  * direct work), in arrival order, so every request sees only committed data.
+ *
+ * Another process (the CLI, an operator's `sqlite3`) may hold the write lock.
+ * Work that can simply be tried again waits for it in `whileBusy`, between
+ * turns of the event loop, for up to `busyTimeoutMs`; every transaction starts
+ * with BEGIN IMMEDIATE, so that is the one statement that meets the lock.
  */
 class SerializedSqliteAdapter implements SqlDriverAdapter {
   readonly provider: SqlDriverAdapter['provider'];
@@ -39,26 +47,37 @@ class SerializedSqliteAdapter implements SqlDriverAdapter {
   constructor(
     private readonly inner: SqlDriverAdapter,
     readonly db: Database,
+    private readonly busyTimeoutMs: number,
   ) {
     this.provider = inner.provider;
     this.adapterName = inner.adapterName;
   }
 
+  // A plain query is one statement in autocommit: failing busy, it changed nothing.
   queryRaw(query: SqlQuery): Promise<SqlResultSet> {
-    return this.#lock.run(() => this.inner.queryRaw(query));
+    return this.#lock.run(() => this.#whileBusy(() => this.inner.queryRaw(query)));
   }
 
   executeRaw(query: SqlQuery): Promise<number> {
-    return this.#lock.run(() => this.inner.executeRaw(query));
+    return this.#lock.run(() => this.#whileBusy(() => this.inner.executeRaw(query)));
   }
 
   executeScript(script: string): Promise<void> {
     return this.#lock.run(() => this.inner.executeScript(script));
   }
 
-  /** Runs synchronous work on the connection when no transaction is open; nothing interleaves with it. */
+  /**
+   * Runs synchronous work on the connection when no transaction is open;
+   * nothing interleaves with it. The work is one statement or its own
+   * immediate transaction, so it is tried again while another process holds
+   * the write lock.
+   */
   exclusive<T>(work: (db: Database) => T): Promise<T> {
-    return this.#lock.run(() => work(this.db));
+    return this.#lock.run(() => this.#whileBusy(() => work(this.db)));
+  }
+
+  #whileBusy<T>(attempt: () => T | Promise<T>): Promise<T> {
+    return whileBusy(attempt, this.busyTimeoutMs);
   }
 
   /**
@@ -121,7 +140,7 @@ class SerializedSqliteAdapter implements SqlDriverAdapter {
     let done: [GroupMember, unknown][] = [];
     for (const member of members) {
       try {
-        if (!db.inTransaction) run('BEGIN IMMEDIATE');
+        if (!db.inTransaction) await this.#whileBusy(() => run('BEGIN IMMEDIATE'));
         run('SAVEPOINT group_member');
       } catch (error) {
         member.reject(error);
@@ -151,29 +170,39 @@ class SerializedSqliteAdapter implements SqlDriverAdapter {
   }
 
   async startTransaction(isolationLevel?: IsolationLevel): Promise<Transaction> {
+    // The inner adapter refuses any other level, with the error Prisma expects.
+    if (isolationLevel && isolationLevel !== 'SERIALIZABLE') {
+      return this.inner.startTransaction(isolationLevel);
+    }
     // The connection is the transaction's from BEGIN until COMMIT or ROLLBACK.
     await this.#lock.acquire();
     let released = false;
-    const done = (): void => {
-      if (released) return;
-      released = true;
-      this.#lock.release();
+    const done = (): Promise<void> => {
+      if (!released) {
+        released = true;
+        this.#lock.release();
+      }
+      return Promise.resolve();
     };
-    let tx: Transaction;
     try {
-      tx = await this.inner.startTransaction(isolationLevel);
+      // IMMEDIATE where the inner adapter's BEGIN is deferred: the write lock
+      // is met here, where a busy answer can be waited out, and not at the
+      // transaction's first write, where it could only fail the transaction.
+      await this.#whileBusy(() => this.inner.executeRaw(BEGIN_IMMEDIATE));
     } catch (error) {
-      done();
+      await done();
       throw error;
     }
+    // Statements run on the one connection as the inner adapter's own transaction does;
+    // Prisma sends COMMIT or ROLLBACK itself, then calls commit() or rollback().
     return {
-      provider: tx.provider,
-      adapterName: tx.adapterName,
-      options: tx.options,
-      queryRaw: (q) => tx.queryRaw(q),
-      executeRaw: (q) => tx.executeRaw(q),
-      commit: () => tx.commit().finally(done),
-      rollback: () => tx.rollback().finally(done),
+      provider: this.inner.provider,
+      adapterName: this.inner.adapterName,
+      options: { usePhantomQuery: false },
+      queryRaw: (q) => this.inner.queryRaw(q),
+      executeRaw: (q) => this.inner.executeRaw(q),
+      commit: done,
+      rollback: done,
     };
   }
 
@@ -192,9 +221,12 @@ export class SerializedSqliteAdapterFactory implements SqlDriverAdapterFactory {
   readonly #inner: PrismaBetterSQLite3;
   #adapter: SerializedSqliteAdapter | undefined;
 
-  constructor(url: string) {
-    // timeout is better-sqlite3's busy timeout: another process (the CLI) may hold the write lock.
-    this.#inner = new PrismaBetterSQLite3({ url, timeout: 10_000 });
+  /** `busyTimeoutMs`: how long work waits while another process holds the write lock. */
+  constructor(
+    url: string,
+    private readonly busyTimeoutMs: number,
+  ) {
+    this.#inner = new PrismaBetterSQLite3({ url, timeout: SQLITE_BLOCKING_BUSY_MS });
     this.adapterName = this.#inner.adapterName;
   }
 
@@ -203,7 +235,7 @@ export class SerializedSqliteAdapterFactory implements SqlDriverAdapterFactory {
     await inner.executeScript('PRAGMA foreign_keys = ON;');
     // The adapter keeps its better-sqlite3 handle as `client`; hot paths use it directly.
     const db = (inner as unknown as { client: Database }).client;
-    this.#adapter = new SerializedSqliteAdapter(inner, db);
+    this.#adapter = new SerializedSqliteAdapter(inner, db, this.busyTimeoutMs);
     return this.#adapter;
   }
 

@@ -23,8 +23,12 @@ const NETWORK = new Set([
 ]);
 /** SQLite cannot take the write now: locked beyond the busy timeout, the file gone or the disk full. */
 const SQLITE_UNAVAILABLE = /^SQLITE_(BUSY|LOCKED|CANTOPEN|IOERR|FULL|READONLY)/;
-/** Prisma's codes for an unreachable server, a lost connection and an exhausted pool. */
-const PRISMA_UNAVAILABLE = new Set(['P1001', 'P1002', 'P1008', 'P1017', 'P2024']);
+/**
+ * Prisma's codes for an unreachable server, a timed-out operation, a lost
+ * connection, an exhausted pool, and a transaction that could not start (or
+ * ran out of time) because the store was locked or saturated.
+ */
+const PRISMA_UNAVAILABLE = new Set(['P1001', 'P1002', 'P1008', 'P1017', 'P2024', 'P2028']);
 /** pg and pg-pool raise these without a code. */
 const PG_MESSAGES = /^(Connection terminated|timeout exceeded when trying to connect)/;
 

@@ -67,7 +67,7 @@ export function templateDb(): Promise<string> {
     const staging = path.join(work, 'template.db');
     migrateSqlite(staging);
     const prisma = new PrismaClient({
-      adapter: new SerializedSqliteAdapterFactory(`file:${staging}`),
+      adapter: new SerializedSqliteAdapterFactory(`file:${staging}`, 10_000),
     });
     await seedDemoData(prisma);
     await prisma.$executeRawUnsafe('PRAGMA wal_checkpoint(TRUNCATE)');
