@@ -57,6 +57,16 @@ interface Pending {
 const MAX_BATCH = 256;
 
 /**
+ * One append, as the metrics see it. `batch`: the batched writer's own
+ * transaction, commit included; `transaction`: the statements a write's
+ * append runs inside that write's transaction (whose commit is the write's).
+ */
+export interface AuditAppendReport {
+  path: 'batch' | 'transaction';
+  seconds: number;
+}
+
+/**
  * Appends hash-chained events. Reads are batched: requests that finish in the
  * same tick share one transaction, and each request's promise resolves only
  * after that transaction commits, so no response leaves before its event is
@@ -70,6 +80,7 @@ export class AuditWriter implements OnModuleDestroy {
   private scheduled = false;
   /** Observed cost of each batch commit, for /metrics and docs/benchmarks.md. */
   readonly stats = { batches: 0, events: 0, totalMs: 0 };
+  private readonly observers: ((append: AuditAppendReport) => void)[] = [];
 
   private readonly direct: SqliteDirect | null;
   private readonly pg: PgDirect | null;
@@ -92,17 +103,28 @@ export class AuditWriter implements OnModuleDestroy {
 
   /** Appends inside the caller's transaction: the event commits or rolls back with the business write. */
   async appendInTransaction(tx: Tx, events: AuditEventInput[]): Promise<void> {
+    const started = performance.now();
     try {
       if (this.direct) {
         this.direct.joinTransaction((db) => this.appendSync(db, events));
-        return;
+      } else {
+        const pg = pgTransactionOf(tx);
+        if (pg) await this.appendPg(pg, events);
+        else await this.appendRows(tx, events);
       }
-      const pg = pgTransactionOf(tx);
-      if (pg) await this.appendPg(pg, events);
-      else await this.appendRows(tx, events);
     } catch (error) {
       throw new AuditUnavailableError('audit append failed', { cause: error });
     }
+    this.report({ path: 'transaction', seconds: (performance.now() - started) / 1000 });
+  }
+
+  /** Calls `observer` after every successful append (the metrics). */
+  observe(observer: (append: AuditAppendReport) => void): void {
+    this.observers.push(observer);
+  }
+
+  private report(append: AuditAppendReport): void {
+    for (const observer of this.observers) observer(append);
   }
 
   async onModuleDestroy(): Promise<void> {
@@ -146,9 +168,11 @@ export class AuditWriter implements OnModuleDestroy {
     )
       .then(
         () => {
+          const ms = performance.now() - started;
           this.stats.batches += 1;
           this.stats.events += batch.length;
-          this.stats.totalMs += performance.now() - started;
+          this.stats.totalMs += ms;
+          this.report({ path: 'batch', seconds: ms / 1000 });
           for (const p of batch) p.resolve();
         },
         (error: unknown) => {

@@ -15,14 +15,20 @@ type RecordingView<T> = (calls: UpstreamCall[]) => T;
  * read on Node 20 (docs/benchmarks.md).
  */
 export function forRequest<T extends object>(port: T, context: RequestContext | undefined): T {
+  return context ? recordingInto(port, context.upstream) : port;
+}
+
+/** The port with each call recorded into `calls` (an outbox delivery's, for the metrics). */
+export function recordingInto<T extends object>(port: T, calls: UpstreamCall[]): T {
   const view = (port as { [FOR_REQUEST]?: RecordingView<T> })[FOR_REQUEST];
-  return context && typeof view === 'function' ? view(context.upstream) : port;
+  return typeof view === 'function' ? view(calls) : port;
 }
 
 /**
  * Wraps a port implementation so `forRequest(port, ctx)` times and records
- * every call into that request; called directly (the outbox worker, readiness
- * probes) it records nothing. No adapter does any of this itself.
+ * every call into that request (`recordingInto` into any list, as the outbox
+ * handlers do); called directly (readiness probes) it records nothing. No
+ * adapter does any of this itself.
  */
 export function instrumentPort<T extends object>(impl: T, system: string, port: string): T {
   const recording: RecordingView<T> = (calls) =>

@@ -1,17 +1,22 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
-import { AuditWriter } from '../audit/audit-writer.service.js';
+import { AuditWriter, type AuditAppendReport } from '../audit/audit-writer.service.js';
 import { Clock } from '../common/clock.js';
 import type { UpstreamCall } from '../common/http/request-context.js';
 import { PrismaService, sqliteDirectOf } from '../database/prisma.service.js';
 import { logDrops } from '../observability/logging/root-logger.js';
 import { circuitStates } from '../connectors/http/upstream-http.js';
+import { OutboxWorker, type DeliveryReport } from '../outbox/outbox.worker.js';
 
 /** Seconds; dense below 10 ms, where the hot path lives. */
 const LATENCY_BUCKETS = [
   0.0005, 0.001, 0.0025, 0.005, 0.0075, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10,
 ];
 const UPSTREAM_BUCKETS = [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30];
+/** Seconds; an append takes tens of microseconds to a few milliseconds (an fsync). */
+const AUDIT_BUCKETS = [
+  0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.5, 1,
+];
 const BACKLOG_STATUSES = ['pending', 'processing', 'dead'] as const;
 
 export interface CompletedRequest {
@@ -73,16 +78,23 @@ export class GatehouseMetrics {
 
   private readonly upstreamCalls = new Counter({
     name: 'gatehouse_upstream_calls_total',
-    help: 'Calls to core-system connectors made while serving requests; status="error" counts failures.',
+    help: 'Calls to core-system connectors, while serving requests and delivering outbox messages; status="error" counts failures.',
     labelNames: ['system', 'operation', 'status'] as const,
     registers: [this.registry],
   });
 
   private readonly upstreamDuration = new Histogram({
     name: 'gatehouse_upstream_call_duration_seconds',
-    help: 'Latency of connector calls made while serving requests.',
+    help: 'Latency of connector calls, while serving requests and delivering outbox messages.',
     labelNames: ['system', 'operation'] as const,
     buckets: UPSTREAM_BUCKETS,
+    registers: [this.registry],
+  });
+
+  private readonly outboxDeliveries = new Counter({
+    name: 'gatehouse_outbox_deliveries_total',
+    help: 'Outbox delivery attempts by topic and outcome: delivered, retry (failed, scheduled again) or dead (dead-lettered).',
+    labelNames: ['topic', 'outcome'] as const,
     registers: [this.registry],
   });
 
@@ -117,6 +129,14 @@ export class GatehouseMetrics {
     registers: [this.registry],
   });
 
+  private readonly auditAppendDuration = new Histogram({
+    name: 'gatehouse_audit_append_duration_seconds',
+    help: 'Time of each audit append: path="batch" a batched commit of read and failed-request events, path="transaction" the statements of a write\'s own event inside its transaction.',
+    labelNames: ['path'] as const,
+    buckets: AUDIT_BUCKETS,
+    registers: [this.registry],
+  });
+
   private readonly writeTransactions = new Counter({
     name: 'gatehouse_sqlite_write_transactions_total',
     help: 'Write transactions committed on the embedded SQLite store (0 on PostgreSQL).',
@@ -146,7 +166,11 @@ export class GatehouseMetrics {
     private readonly prisma: PrismaService,
     private readonly audit: AuditWriter,
     private readonly clock: Clock,
-  ) {}
+    outbox: OutboxWorker,
+  ) {
+    audit.observe((append) => this.recordAuditAppend(append));
+    outbox.observe((delivery) => this.recordDelivery(delivery));
+  }
 
   get contentType(): string {
     return this.registry.contentType;
@@ -164,7 +188,20 @@ export class GatehouseMetrics {
     });
     this.duration.observe({ method: r.method, route: r.route, tool: r.tool }, r.seconds);
     if (r.status === 429) this.throttled.inc({ tool: r.tool, client_id: r.clientId });
-    for (const call of r.upstream) {
+    this.recordUpstream(r.upstream);
+  }
+
+  private recordDelivery(d: DeliveryReport): void {
+    this.outboxDeliveries.inc({ topic: d.topic, outcome: d.outcome });
+    this.recordUpstream(d.upstream);
+  }
+
+  private recordAuditAppend(a: AuditAppendReport): void {
+    this.auditAppendDuration.observe({ path: a.path }, a.seconds);
+  }
+
+  private recordUpstream(calls: readonly UpstreamCall[]): void {
+    for (const call of calls) {
       this.upstreamCalls.inc({
         system: call.system,
         operation: call.operation,

@@ -1,3 +1,4 @@
+import type { UpstreamCall } from '../common/http/request-context.js';
 import type { SinkDelivery, SinkReceipt } from '../connectors/ports/sinks.port.js';
 import type { Transaction } from '../idempotency/idempotency.service.js';
 
@@ -15,8 +16,11 @@ export interface OutboxEntry {
 
 /** How one topic reaches its core system; registered by the feature that enqueues it. */
 export interface OutboxHandler {
-  /** Sends the message. Must be idempotent on `delivery.messageId`. */
-  deliver(delivery: SinkDelivery): Promise<SinkReceipt>;
+  /**
+   * Sends the message. Must be idempotent on `delivery.messageId`. Core-system
+   * calls are recorded into `upstream` (`recordingInto`) for the metrics.
+   */
+  deliver(delivery: SinkDelivery, upstream: UpstreamCall[]): Promise<SinkReceipt>;
   /** Records the result on the aggregate, in the transaction that marks the message delivered. */
   onDelivered?(tx: Transaction, aggregateId: string, receipt: SinkReceipt): Promise<void>;
 }

@@ -8,6 +8,7 @@ import {
   type OnModuleDestroy,
 } from '@nestjs/common';
 import { Clock } from '../common/clock.js';
+import type { UpstreamCall } from '../common/http/request-context.js';
 import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
 import { PermanentDeliveryError, type SinkReceipt } from '../connectors/ports/sinks.port.js';
 import type { PgDirect } from '../database/pg-direct.js';
@@ -34,6 +35,15 @@ import { OutboxService } from './outbox.service.js';
 import type { OutboxHandler } from './outbox.types.js';
 
 export const OUTBOX_BATCH_SIZE = 10;
+
+/** One delivery attempt, as the metrics count it. */
+export interface DeliveryReport {
+  topic: string;
+  /** `retry`: failed and scheduled again; `dead`: failed for good (dead-lettered). */
+  outcome: 'delivered' | 'retry' | 'dead';
+  /** The core-system calls the attempt made. */
+  upstream: UpstreamCall[];
+}
 /** How long a claim holds; a row still `processing` after that is reclaimed (crash recovery). */
 export const OUTBOX_LOCK_MS = 30_000;
 
@@ -49,6 +59,7 @@ export class OutboxWorker implements OnApplicationBootstrap, OnModuleDestroy {
   readonly workerId = `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
   private readonly logger = new Logger(OutboxWorker.name);
   private readonly batches = new Set<Promise<number>>();
+  private readonly observers: ((report: DeliveryReport) => void)[] = [];
   private loop: Promise<void> | null = null;
   private stopping = false;
   private wake: (() => void) | null = null;
@@ -189,7 +200,14 @@ export class OutboxWorker implements OnApplicationBootstrap, OnModuleDestroy {
     return claimed.sort(deliveryOrder);
   }
 
+  /** Calls `observer` after every delivery attempt (the metrics; the worker knows nothing of them). */
+  observe(observer: (report: DeliveryReport) => void): void {
+    this.observers.push(observer);
+  }
+
   private async process(message: OutboxMessage, delivered: OutboxMessage[]): Promise<void> {
+    const upstream: UpstreamCall[] = [];
+    let outcome: DeliveryReport['outcome'];
     try {
       const handler = this.outbox.handlerFor(message.topic);
       if (!handler) throw new PermanentDeliveryError(`no handler for topic ${message.topic}`);
@@ -197,15 +215,17 @@ export class OutboxWorker implements OnApplicationBootstrap, OnModuleDestroy {
         // Only reachable when workers kept stopping mid-delivery (attempts count claims).
         throw new PermanentDeliveryError('gave up: delivery was interrupted too often');
       }
-      const receipt = await handler.deliver({
-        messageId: message.id,
-        payload: parsePayload(message.payload),
-      });
+      const receipt = await handler.deliver(
+        { messageId: message.id, payload: parsePayload(message.payload) },
+        upstream,
+      );
       if ((this.direct || this.pg) && !handler.onDelivered) delivered.push(message);
       else await this.acknowledge(message, handler, receipt);
+      outcome = 'delivered';
     } catch (error) {
-      await this.recordFailure(message, error);
+      outcome = (await this.recordFailure(message, error)) ? 'dead' : 'retry';
     }
+    for (const observer of this.observers) observer({ topic: message.topic, outcome, upstream });
   }
 
   private async acknowledge(
@@ -266,7 +286,8 @@ export class OutboxWorker implements OnApplicationBootstrap, OnModuleDestroy {
     return count === 1;
   }
 
-  private async recordFailure(message: OutboxMessage, error: unknown): Promise<void> {
+  /** True when the message was dead-lettered. */
+  private async recordFailure(message: OutboxMessage, error: unknown): Promise<boolean> {
     const lastError = describeFailure(error);
     const dead = isPermanent(error) || message.attempts >= this.config.outbox.maxAttempts;
     const now = this.clock.now();
@@ -296,11 +317,12 @@ export class OutboxWorker implements OnApplicationBootstrap, OnModuleDestroy {
       this.logger.error(
         `could not record the failure of outbox message ${message.id}: ${describeFailure(recordError)}`,
       );
-      return;
+      return false;
     }
     const line = `outbox message ${message.id} (${message.topic}) attempt ${message.attempts}: ${lastError}`;
     if (dead) this.logger.error(`${line}; dead-lettered`);
     else this.logger.warn(`${line}; will retry`);
+    return dead;
   }
 
   private async release(messages: OutboxMessage[]): Promise<void> {

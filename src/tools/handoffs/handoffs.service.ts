@@ -4,6 +4,7 @@ import { randomId } from '../../clients/credential-hasher.js';
 import { Clock } from '../../common/clock.js';
 import { normalizeEmail, normalizePhone } from '../../common/contact/normalize-contact.js';
 import { APP_CONFIG, type AppConfig } from '../../config/app-config.js';
+import { recordingInto } from '../../connectors/instrument-port.js';
 import { NotificationsPort } from '../../connectors/ports/sinks.port.js';
 import type { IdempotentOutcome, Transaction } from '../../idempotency/idempotency.service.js';
 import { OutboxService } from '../../outbox/outbox.service.js';
@@ -34,7 +35,8 @@ export class HandoffsService implements OnModuleInit {
 
   onModuleInit(): void {
     this.outbox.register('staff.notify', {
-      deliver: (delivery) => this.notifications.notify('staff', delivery),
+      deliver: (delivery, upstream) =>
+        recordingInto(this.notifications, upstream).notify('staff', delivery),
       onDelivered: async (tx, id) => {
         await this.repository.transition(tx, id, 'queued', 'notified');
       },

@@ -15,7 +15,7 @@ import type { AssignedRepDto, LeadResultDto } from './dto/lead-result.dto.js';
 import { assignLead } from './lead-assignment.js';
 import { LeadsRepository } from './leads.repository.js';
 import type { RequestContext } from '../../common/http/request-context.js';
-import { forRequest } from '../../connectors/instrument-port.js';
+import { forRequest, recordingInto } from '../../connectors/instrument-port.js';
 
 /** What assignment needs from the sales-rep directory, read before the write transaction. */
 export interface AssignmentContext {
@@ -36,9 +36,12 @@ export class LeadsService implements OnModuleInit {
   ) {}
 
   onModuleInit(): void {
-    this.outbox.register('crm.lead', { deliver: (delivery) => this.crm.pushLead(delivery) });
+    this.outbox.register('crm.lead', {
+      deliver: (delivery, upstream) => recordingInto(this.crm, upstream).pushLead(delivery),
+    });
     this.outbox.register('sales.notify', {
-      deliver: (delivery) => this.notifications.notify('sales', delivery),
+      deliver: (delivery, upstream) =>
+        recordingInto(this.notifications, upstream).notify('sales', delivery),
     });
   }
 

@@ -3,6 +3,7 @@ import type { Principal } from '../../auth/principal.js';
 import { randomId } from '../../clients/credential-hasher.js';
 import { Clock } from '../../common/clock.js';
 import { GatehouseError } from '../../common/errors/gatehouse.error.js';
+import { recordingInto } from '../../connectors/instrument-port.js';
 import { TicketsPort } from '../../connectors/ports/sinks.port.js';
 import type { IdempotentOutcome, Transaction } from '../../idempotency/idempotency.service.js';
 import { OutboxService } from '../../outbox/outbox.service.js';
@@ -22,7 +23,7 @@ export class InternalRequestsService implements OnModuleInit {
 
   onModuleInit(): void {
     this.outbox.register('ticket.create', {
-      deliver: (delivery) => this.tickets.createTicket(delivery),
+      deliver: (delivery, upstream) => recordingInto(this.tickets, upstream).createTicket(delivery),
       onDelivered: async (tx, id, receipt) => {
         await this.repository.transition(tx, id, 'queued', 'submitted', this.clock.now(), {
           ticketRef: receipt.reference,
