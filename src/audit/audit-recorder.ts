@@ -11,9 +11,10 @@ import type { Prisma } from '../generated/sqlite/client.js';
 import { AuditWriter, type AuditEventInput, type AuditOutcome } from './audit-writer.service.js';
 import { dropsField, redact, redactText, REDACTED, type RedactionRules } from './redaction.js';
 
-/** Paths that are infrastructure, not API calls: never audited. */
+/** Paths that are infrastructure, not API calls: not audited (but see `shouldAudit`). */
 const UNAUDITED =
   /^\/(healthz|readyz|metrics|docs|openapi\.json|\.well-known\/|favicon\.ico)(\/|\?|$)/;
+const METRICS = /^\/metrics(\/|\?|$)/;
 const AGENT_HEADER_VALUE = /^[A-Za-z0-9._:@/+=-]{1,128}$/;
 
 /**
@@ -33,8 +34,10 @@ export class AuditRecorder {
     this.rules = { extraFields: config.auditRedactFields };
   }
 
-  shouldAudit(url: string): boolean {
-    return !UNAUDITED.test(url);
+  /** API calls; and scrapes of /metrics refused for their token (401, 429): a security event. */
+  shouldAudit(url: string, status?: number): boolean {
+    if (!UNAUDITED.test(url)) return true;
+    return (status === 401 || status === 429) && METRICS.test(url);
   }
 
   /** Lets a write tool append the event inside its own transaction. */
@@ -53,7 +56,7 @@ export class AuditRecorder {
    */
   async onSend(request: FastifyRequest, reply: FastifyReply, payload: unknown): Promise<unknown> {
     const ctx: RequestContext | undefined = request.ctx;
-    if (!ctx || ctx.audited || !this.shouldAudit(request.url)) return payload;
+    if (!ctx || ctx.audited || !this.shouldAudit(request.url, reply.statusCode)) return payload;
     ctx.audited = true;
     try {
       const body = ctx.responseBody !== undefined ? ctx.responseBody : parseBody(payload);

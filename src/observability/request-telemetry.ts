@@ -4,7 +4,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { outcomeOf } from '../audit/audit-recorder.js';
 import { GatehouseMetrics } from '../metrics/gatehouse-metrics.service.js';
 
-/** Probes and scrapes: logged at debug so they do not drown the API traffic. */
+/** Probes and scrapes: logged at debug when they succeed, so they do not drown the API traffic. */
 const INFRASTRUCTURE = /^\/(healthz|readyz|metrics)(\/|\?|$)/;
 const MAX_PATH_LENGTH = 256;
 
@@ -81,7 +81,8 @@ export class RequestTelemetry implements OnModuleInit {
       upstream: ctx?.upstream ?? [],
     });
     const infrastructure = INFRASTRUCTURE.test(request.url);
-    const level = infrastructure ? 'debug' : status >= 500 ? 'warn' : 'log';
+    // A refused scrape (a wrong METRICS_TOKEN) is logged like any refused API call.
+    const level = infrastructure && status < 400 ? 'debug' : status >= 500 ? 'warn' : 'log';
     if (!Logger.isLevelEnabled(level)) return;
     const line: RequestLogLine = {
       reqId: request.id,

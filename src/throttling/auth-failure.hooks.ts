@@ -1,11 +1,13 @@
-import { Injectable, type OnModuleInit } from '@nestjs/common';
+import { Inject, Injectable, type OnModuleInit } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
 import { ThrottlingService } from './throttling.service.js';
 
-/** Infrastructure paths that never authenticate: probes, docs and discovery stay reachable. */
+/** Paths that never authenticate: probes, docs and discovery stay reachable. */
 const UNGATED =
   /^\/(healthz|readyz|metrics|docs|openapi\.json|\.well-known\/|favicon\.ico)(\/|\?|$)/;
+const METRICS = /^\/metrics(\/|\?|$)/;
 
 /**
  * Failed authentication per client IP (SPEC §7). Every 401 counts; once an IP
@@ -17,28 +19,34 @@ const UNGATED =
  */
 @Injectable()
 export class AuthFailureHooks implements OnModuleInit {
+  /** With METRICS_TOKEN set, /metrics authenticates: a wrong token counts like a wrong API credential. */
+  private readonly metricsGated: boolean;
+
   constructor(
     private readonly adapterHost: HttpAdapterHost,
     private readonly throttling: ThrottlingService,
-  ) {}
+    @Inject(APP_CONFIG) config: AppConfig,
+  ) {
+    this.metricsGated = config.metricsToken !== undefined;
+  }
 
   onModuleInit(): void {
     // Fastify attaches root hooks to every route when it becomes ready, so adding them now still covers all routes.
     const fastify = this.adapterHost.httpAdapter.getInstance<FastifyInstance>();
     fastify.addHook('onRequest', async (request) => {
-      if (!gated(request)) return;
+      if (!this.gated(request)) return;
       const refusal = await this.throttling.authFailureGate(this.throttling.clientIp(request));
       if (refusal) throw this.throttling.rejection(refusal);
     });
     fastify.addHook('onSend', async (request, reply, payload) => {
-      if (reply.statusCode === 401 && gated(request)) {
+      if (reply.statusCode === 401 && this.gated(request)) {
         await this.throttling.recordAuthFailure(this.throttling.clientIp(request));
       }
       return payload;
     });
   }
-}
 
-function gated(request: FastifyRequest): boolean {
-  return !UNGATED.test(request.url);
+  private gated(request: FastifyRequest): boolean {
+    return !UNGATED.test(request.url) || (this.metricsGated && METRICS.test(request.url));
+  }
 }
