@@ -12,6 +12,7 @@ import {
   MinLength,
   validateSync,
 } from 'class-validator';
+import { pino } from 'pino';
 import { problemLines, readConnectorsConfig, type ConnectorsConfig } from './connectors-config.js';
 
 const IP_OR_CIDR = String.raw`(?:[0-9]{1,3}(?:\.[0-9]{1,3}){3}|[0-9A-Fa-f:.]*:[0-9A-Fa-f:.]*)(?:\/[0-9]{1,3})?`;
@@ -314,7 +315,18 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   const vars = plainToInstance(EnvironmentVariables, defined, { exposeDefaultValues: true });
   const errors = validateSync(vars, { skipMissingProperties: false });
   const connectors = readConnectorsConfig(defined);
-  const lines = [...problemLines(errors), ...(Array.isArray(connectors) ? connectors : [])];
+  const logRedactPaths = (vars.LOG_REDACT_PATHS ?? '')
+    .split(',')
+    .map((p) => p.trim())
+    .filter(Boolean);
+  const lines = [
+    ...problemLines(errors),
+    ...invalidRedactPaths(logRedactPaths).map(
+      (p) =>
+        `  - LOG_REDACT_PATHS: ${JSON.stringify(p)} is not a pino redact path (e.g. req.body.ssn, headers["x-secret"])`,
+    ),
+    ...(Array.isArray(connectors) ? connectors : []),
+  ];
   if (lines.length > 0 || Array.isArray(connectors)) {
     throw new ConfigError(`Invalid configuration:\n${lines.join('\n')}`);
   }
@@ -365,10 +377,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       .split(',')
       .map((f) => f.trim())
       .filter(Boolean),
-    logRedactPaths: (vars.LOG_REDACT_PATHS ?? '')
-      .split(',')
-      .map((f) => f.trim())
-      .filter(Boolean),
+    logRedactPaths,
     ...(vars.METRICS_TOKEN ? { metricsToken: vars.METRICS_TOKEN } : {}),
     shutdownTimeoutMs: vars.SHUTDOWN_TIMEOUT_MS,
     ...(vars.REDIS_URL ? { redisUrl: vars.REDIS_URL } : {}),
@@ -386,6 +395,20 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     requestTimeoutMs: vars.REQUEST_TIMEOUT_MS,
     connectors,
   };
+}
+
+const DISCARD = { write: () => undefined };
+
+/** The paths pino would refuse at start-up. Pino itself judges, so the rules cannot drift from it. */
+function invalidRedactPaths(paths: string[]): string[] {
+  return paths.filter((p) => {
+    try {
+      pino({ redact: [p] }, DISCARD);
+      return false;
+    } catch {
+      return true;
+    }
+  });
 }
 
 function hostForUrl(host: string): string {

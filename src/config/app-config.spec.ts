@@ -1,0 +1,45 @@
+import 'reflect-metadata';
+import { describe, expect, it } from '@jest/globals';
+import { pino } from 'pino';
+import { rootLoggerOptions } from '../observability/logging/root-logger.js';
+import { ConfigError, loadConfig } from './app-config.js';
+
+const configError = (env: Record<string, string>): string => {
+  try {
+    loadConfig(env);
+  } catch (error) {
+    expect(error).toBeInstanceOf(ConfigError);
+    return (error as Error).message;
+  }
+  throw new Error('expected a ConfigError');
+};
+
+describe('LOG_REDACT_PATHS', () => {
+  it('accepts paths pino can redact, which then build the root logger', () => {
+    const config = loadConfig({
+      LOG_REDACT_PATHS: ' req.body.ssn , headers["x-secret"],*.iban, items[*].card ',
+    });
+    expect(config.logRedactPaths).toEqual([
+      'req.body.ssn',
+      'headers["x-secret"]',
+      '*.iban',
+      'items[*].card',
+    ]);
+    expect(() => pino(rootLoggerOptions(config), { write: () => undefined })).not.toThrow();
+  });
+
+  it('reports each path pino would reject at start-up as a configuration error', () => {
+    const message = configError({ LOG_REDACT_PATHS: 'req.body.ssn,a..b,foo[,.' });
+    expect(message).toContain('LOG_REDACT_PATHS: "a..b" is not a pino redact path');
+    expect(message).toContain('LOG_REDACT_PATHS: "foo[" is not a pino redact path');
+    expect(message).toContain('LOG_REDACT_PATHS: "." is not a pino redact path');
+    expect(message).not.toContain('"req.body.ssn"');
+  });
+
+  it('lists a bad path together with the other bad variables', () => {
+    const message = configError({ LOG_REDACT_PATHS: 'a..b', PORT: 'eighty' });
+    expect(message).toMatch(/^Invalid configuration:\n/);
+    expect(message).toContain('  - PORT:');
+    expect(message).toContain('  - LOG_REDACT_PATHS:');
+  });
+});
