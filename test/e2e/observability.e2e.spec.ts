@@ -1,11 +1,13 @@
-import { existsSync, renameSync } from 'node:fs';
+import { copyFileSync, existsSync, renameSync, rmSync } from 'node:fs';
 import { Writable } from 'node:stream';
 import { Logger } from '@nestjs/common';
 import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { ApiKeysService } from '../../src/clients/api-keys.service.js';
+import { DatabaseHealthIndicator } from '../../src/health/database.health.js';
 import { createNestLogger } from '../../src/observability/logging/nest-logger.js';
 import { createRootLogger } from '../../src/observability/logging/root-logger.js';
+import { sample } from '../utils/prometheus.js';
 import { startTestApp, type TestApp } from '../utils/test-app.js';
 
 interface Problem {
@@ -37,16 +39,6 @@ function captureLogs(): { lines: Line[]; text: () => string } {
 }
 
 const settle = () => new Promise((resolve) => setTimeout(resolve, 20));
-
-/** The value of one sample line, e.g. `gatehouse_requests_total{...tool="x"...}`. */
-function sample(text: string, name: string, labels: Record<string, string>): number | undefined {
-  for (const line of text.split('\n')) {
-    if (!line.startsWith(`${name}{`) && !line.startsWith(`${name} `)) continue;
-    const matches = Object.entries(labels).every(([k, v]) => line.includes(`${k}="${v}"`));
-    if (matches) return Number(line.slice(line.lastIndexOf(' ') + 1));
-  }
-  return undefined;
-}
 
 describe('observability: request logs, /healthz, /readyz, /metrics', () => {
   let t: TestApp;
@@ -193,6 +185,37 @@ describe('observability: request logs, /healthz, /readyz, /metrics', () => {
       }
       expect(existsSync(t.dbFile)).toBe(true);
       expect((await t.http.get('/readyz')).status).toBe(200);
+    });
+
+    it('fails once the database file is replaced under the running process', async () => {
+      // Its own app: the one it leaves behind writes to a deleted file until closed.
+      const own = await startTestApp();
+      try {
+        expect((await own.http.get('/readyz')).status).toBe(200);
+        const backup = `${own.dbFile}.backup`;
+        copyFileSync(own.dbFile, backup);
+        // How a backup is restored: the old WAL and shared-memory index belong to the old file.
+        for (const file of [own.dbFile, `${own.dbFile}-wal`, `${own.dbFile}-shm`]) {
+          rmSync(file, { force: true });
+        }
+        copyFileSync(backup, own.dbFile);
+
+        const down = await own.http.get('/readyz');
+        expect(down.status).toBe(503);
+        const problem = down.body as Problem;
+        expect(problem).toMatchObject({ status: 503, code: 'service_unavailable' });
+        expect(problem.detail).toContain('database');
+        expect(problem.detail).not.toContain(own.dbFile);
+        // The public body names only the failed check; the indicator says why.
+        const { database } = await own.app.get(DatabaseHealthIndicator).check();
+        expect(database).toMatchObject({ status: 'down' });
+        expect(database.message).toMatch(/database file was replaced.*restart/);
+        expect(database.message).not.toContain(own.dbFile);
+        // Only a restart opens the new file, so readiness does not come back by itself.
+        expect((await own.http.get('/readyz')).status).toBe(503);
+      } finally {
+        await own.close();
+      }
     });
   });
 
