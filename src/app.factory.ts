@@ -77,6 +77,8 @@ export async function createApp(options: CreateAppOptions = {}): Promise<Created
   fastify.addHook('onRequest', (request, reply, done) => {
     void reply.header('x-request-id', request.id);
     request.ctx = newRequestContext();
+    const tool = request.routeOptions.config.tool;
+    if (tool) request.ctx.tool = tool;
     late.recorder?.attach(request);
     done(unsupportedBody(request.method, request.url, request.headers['content-type']));
   });

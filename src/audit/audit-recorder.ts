@@ -83,7 +83,7 @@ export class AuditRecorder {
       kind: 'request',
       transport: ctx.transport,
       requestId: request.id,
-      clientId: principal?.clientId ?? null,
+      clientId: principal?.clientId ?? ctx.clientId ?? null,
       credentialId: principal?.credentialId ?? null,
       credentialType: principal?.credentialType ?? null,
       agentId: agentHeader(headers['x-agent-id']),

@@ -35,10 +35,7 @@ export class AuthGuard implements CanActivate {
       TOOL_METADATA,
       context.getHandler(),
     );
-    if (tool && request.ctx) {
-      request.ctx.tool = tool.name;
-      if (tool.auditPlain) request.ctx.auditPlain = tool.auditPlain;
-    }
+    if (tool?.auditPlain && request.ctx) request.ctx.auditPlain = tool.auditPlain;
     const principal = await this.authenticate(request);
     request.principal = principal;
     const required =

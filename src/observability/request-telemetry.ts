@@ -61,7 +61,7 @@ export class RequestTelemetry implements OnModuleInit {
     const status = reply.statusCode;
     const route = request.routeOptions.url ?? 'unmatched';
     const tool = ctx?.tool ?? '';
-    const clientId = request.principal?.clientId;
+    const clientId = request.principal?.clientId ?? ctx?.clientId;
     const outcome =
       status >= 500
         ? this.upstreamFailures.has(request)

@@ -89,6 +89,7 @@ export class ThrottlingService {
     const presented = presentedClient(request);
     const auth = presented ? await this.clients.authenticate(presented.id, presented.secret) : null;
     if (!auth) return byIp;
+    if (request.ctx) request.ctx.clientId = auth.client.id;
     const limit = auth.client.limits.token ?? this.limits.tokenPerMinute;
     return tighter(byIp, await this.hit('token', auth.client.id, limit));
   }

@@ -1,4 +1,5 @@
 import { applyDecorators, SetMetadata } from '@nestjs/common';
+import { RouteConfig } from '@nestjs/platform-fastify';
 import {
   ApiExtension,
   ApiExtraModels,
@@ -95,6 +96,8 @@ export function Tool(definition: ToolDefinition): MethodDecorator {
   const errors = [...COMMON_ERRORS, ...(write ? WRITE_ERRORS : []), ...(definition.errors ?? [])];
   return applyDecorators(
     SetMetadata(TOOL_METADATA, definition),
+    // On the Fastify route too, so the request knows its tool before any guard runs.
+    RouteConfig({ tool: definition.name }),
     RequiresScopes(...definition.scopes),
     ApiTags(definition.tag),
     ApiOperation({

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import Database from 'better-sqlite3';
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from '@jest/globals';
 import { OutboxWorker } from '../../src/outbox/outbox.worker.js';
 import { WebhookReceiverFake } from '../contract/fakes/webhook-receiver.fake.js';
 import { sample } from '../utils/prometheus.js';
@@ -134,5 +134,63 @@ describe('/metrics with METRICS_TOKEN: wrong tokens are failed authentications',
     expect((await scrape(METRICS_TOKEN)).status).toBe(200);
     // A successful scrape is infrastructure, not an API call: not audited.
     expect(await t.prisma.auditEvent.count({ where: { route: '/metrics' } })).toBe(4);
+  });
+});
+
+describe('tool and client labels on requests refused before any guard', () => {
+  let t: TestApp;
+  const clock = new TestClock();
+
+  beforeAll(async () => {
+    t = await startTestApp({ clock, env: { THROTTLE_AUTH_FAILURES_PER_IP_PER_MINUTE: '2' } });
+  });
+  afterAll(async () => t.close());
+  beforeEach(() => clock.advance(61));
+
+  const metrics = async () => (await t.http.get('/metrics')).text;
+  const auditOf = (requestId: string) =>
+    t.prisma.auditEvent.findFirstOrThrow({ where: { requestId } });
+
+  it('names the tool of a request refused per IP before authentication', async () => {
+    for (let i = 0; i < 2; i++) {
+      const res = await t.http.get('/v1/inventory/DESK-OAK-140').auth('bad', { type: 'bearer' });
+      expect(res.status).toBe(401);
+    }
+    const refused = await t.http.get('/v1/inventory/DESK-OAK-140').auth('bad', { type: 'bearer' });
+    expect(refused.status).toBe(429);
+    expect(sample(await metrics(), 'gatehouse_throttled_total', { tool: 'check_inventory' })).toBe(
+      1,
+    );
+    expect((await auditOf(refused.headers['x-request-id'])).tool).toBe('check_inventory');
+  });
+
+  it('names the tool of a write whose body is not JSON', async () => {
+    const token = await t.token(['leads:write']);
+    const res = await t.http
+      .post('/v1/leads')
+      .auth(token, { type: 'bearer' })
+      .set('idempotency-key', randomUUID())
+      .set('content-type', 'application/json')
+      .send('{"name": ');
+    expect(res.status).toBe(400);
+    expect((await auditOf(res.headers['x-request-id'])).tool).toBe('create_lead');
+  });
+
+  it('names the client of a token request, issued or refused by its own limit', async () => {
+    const client = await t.client(['inventory:read'], { limits: { token: 1 } });
+    const ask = () =>
+      t.http
+        .post('/oauth/token')
+        .auth(client.clientId, client.clientSecret)
+        .type('form')
+        .send({ grant_type: 'client_credentials' });
+    const issued = await ask();
+    expect(issued.status).toBe(200);
+    expect((await auditOf(issued.headers['x-request-id'])).clientId).toBe(client.clientId);
+    const limited = await ask();
+    expect(limited.status).toBe(429);
+    expect(
+      sample(await metrics(), 'gatehouse_throttled_total', { client_id: client.clientId }),
+    ).toBe(1);
   });
 });

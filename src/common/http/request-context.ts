@@ -16,7 +16,13 @@ export interface UpstreamCall {
 export interface RequestContext {
   startedAt: bigint;
   transport: 'http' | 'mcp';
+  /** The route's tool, from its route config: known before any guard, even when the request fails early. */
   tool?: string;
+  /**
+   * The client that authenticated on a route without a principal (the OAuth
+   * token endpoints), for its log line, metrics and audit event.
+   */
+  clientId?: string;
   /** The tool's `auditPlain` fields (see ToolDefinition). */
   auditPlain?: readonly string[];
   upstream: UpstreamCall[];
@@ -49,5 +55,9 @@ export const CurrentContext = createParamDecorator(
 declare module 'fastify' {
   interface FastifyRequest {
     ctx: RequestContext;
+  }
+  interface FastifyContextConfig {
+    /** Set by `@Tool()` on the route it declares. */
+    tool?: string;
   }
 }
