@@ -300,6 +300,11 @@ function summarize(measures: Measure[]): Measure {
   };
 }
 
+/** autocannon measures latency in whole milliseconds (a p50 under 1 ms reads 0); a median of two rounds may end in .5. */
+function milliseconds(value: number): string {
+  return Number.isInteger(value) ? String(value) : value.toFixed(1);
+}
+
 function table(rows: Row[]): string {
   const header = [
     'scenario',
@@ -322,12 +327,12 @@ function table(rows: Row[]): string {
     return [
       scenario.label,
       g.rps.toFixed(0),
-      g.p50.toFixed(1),
-      g.p99.toFixed(1),
+      milliseconds(g.p50),
+      milliseconds(g.p99),
       g.cpuUs.toFixed(0),
       b.rps.toFixed(0),
-      b.p50.toFixed(1),
-      b.p99.toFixed(1),
+      milliseconds(b.p50),
+      milliseconds(b.p99),
       b.cpuUs.toFixed(0),
       `${(g.rps / b.rps).toFixed(2)} ×`,
       `${g.non2xx}/${g.errors}`,
