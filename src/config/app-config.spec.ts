@@ -2,17 +2,8 @@ import 'reflect-metadata';
 import { describe, expect, it } from '@jest/globals';
 import { pino } from 'pino';
 import { rootLoggerOptions } from '../observability/logging/root-logger.js';
-import { ConfigError, loadConfig } from './app-config.js';
-
-const configError = (env: Record<string, string>): string => {
-  try {
-    loadConfig(env);
-  } catch (error) {
-    expect(error).toBeInstanceOf(ConfigError);
-    return (error as Error).message;
-  }
-  throw new Error('expected a ConfigError');
-};
+import { loadConfig } from './app-config.js';
+import { configError } from '../../test/utils/config-error.js';
 
 describe('LOG_REDACT_PATHS', () => {
   it('accepts paths pino can redact, which then build the root logger', () => {

@@ -1,16 +1,7 @@
 import 'reflect-metadata';
 import { describe, expect, it } from '@jest/globals';
-import { ConfigError, loadConfig } from './app-config.js';
-
-const configError = (env: Record<string, string>): string => {
-  try {
-    loadConfig(env);
-  } catch (error) {
-    expect(error).toBeInstanceOf(ConfigError);
-    return (error as Error).message;
-  }
-  throw new Error('expected a ConfigError');
-};
+import { loadConfig } from './app-config.js';
+import { configError } from '../../test/utils/config-error.js';
 
 describe('connector configuration', () => {
   it('binds every capability to the embedded store by default, with no system settings', () => {
