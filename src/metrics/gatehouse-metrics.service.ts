@@ -7,6 +7,7 @@ import { PrismaService, sqliteDirectOf } from '../database/prisma.service.js';
 import { logDrops } from '../observability/logging/root-logger.js';
 import { circuitStates } from '../connectors/http/upstream-http.js';
 import { OutboxWorker, type DeliveryReport } from '../outbox/outbox.worker.js';
+import { ThrottlingService } from '../throttling/throttling.service.js';
 
 /** Seconds; dense below 10 ms, where the hot path lives. */
 const LATENCY_BUCKETS = [
@@ -73,6 +74,25 @@ export class GatehouseMetrics {
     name: 'gatehouse_throttled_total',
     help: 'Requests answered 429 by the rate limiter, by tool and client.',
     labelNames: ['tool', 'client_id'] as const,
+    registers: [this.registry],
+  });
+
+  private readonly rateLimitRefusals = new Counter({
+    name: 'gatehouse_rate_limit_refusals_total',
+    help: 'Requests refused (429) by each rate-limit counter: read, write, token per client; token_ip, auth_failure_ip per IP.',
+    labelNames: ['counter'] as const,
+    registers: [this.registry],
+  });
+
+  private readonly rateLimitDegraded = new Gauge({
+    name: 'gatehouse_rate_limit_store_degraded',
+    help: '1 while Redis does not answer and this instance limits with its own counters (a client may then get N times its limit across N instances); else 0.',
+    registers: [this.registry],
+  });
+
+  private readonly rateLimitFallback = new Counter({
+    name: 'gatehouse_rate_limit_store_fallback_total',
+    help: 'Rate-limit hits this instance counted alone because Redis did not answer.',
     registers: [this.registry],
   });
 
@@ -166,6 +186,7 @@ export class GatehouseMetrics {
     private readonly prisma: PrismaService,
     private readonly audit: AuditWriter,
     private readonly clock: Clock,
+    private readonly throttling: ThrottlingService,
     outbox: OutboxWorker,
   ) {
     audit.observe((append) => this.recordAuditAppend(append));
@@ -262,6 +283,13 @@ export class GatehouseMetrics {
     setCounter(this.writeTransactions, writes?.transactions ?? 0);
     setCounter(this.writeCommits, writes?.groups ?? 0);
     setCounter(this.logLinesDropped, logDrops.lines);
+    const limits = this.throttling.stats();
+    this.rateLimitRefusals.reset();
+    for (const [counter, refused] of Object.entries(limits.throttled)) {
+      this.rateLimitRefusals.inc({ counter }, refused);
+    }
+    this.rateLimitDegraded.set(limits.storageDegraded ? 1 : 0);
+    setCounter(this.rateLimitFallback, limits.storageErrors);
     for (const { system, open } of circuitStates()) this.upstreamCircuit.set({ system }, open);
   }
 }

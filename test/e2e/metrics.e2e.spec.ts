@@ -158,9 +158,13 @@ describe('tool and client labels on requests refused before any guard', () => {
     }
     const refused = await t.http.get('/v1/inventory/DESK-OAK-140').auth('bad', { type: 'bearer' });
     expect(refused.status).toBe(429);
-    expect(sample(await metrics(), 'gatehouse_throttled_total', { tool: 'check_inventory' })).toBe(
-      1,
-    );
+    const text = await metrics();
+    expect(sample(text, 'gatehouse_throttled_total', { tool: 'check_inventory' })).toBe(1);
+    expect(
+      sample(text, 'gatehouse_rate_limit_refusals_total', { counter: 'auth_failure_ip' }),
+    ).toBe(1);
+    // No Redis configured: the local counters are the store, never degraded.
+    expect(sample(text, 'gatehouse_rate_limit_store_degraded', {})).toBe(0);
     expect((await auditOf(refused.headers['x-request-id'])).tool).toBe('check_inventory');
   });
 

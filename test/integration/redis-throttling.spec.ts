@@ -5,6 +5,7 @@ import type { Scope } from '../../src/auth/scopes.js';
 import type { ClientLimits } from '../../src/clients/client-policies.js';
 import { ApiKeysService } from '../../src/clients/api-keys.service.js';
 import { ThrottlingService } from '../../src/throttling/throttling.service.js';
+import { sample } from '../utils/prometheus.js';
 import { redisInstalled, startRedis, type RedisServer } from '../utils/redis-server.js';
 import { describeWithServer } from '../utils/native-servers.js';
 import { startTestApp, type TestApp } from '../utils/test-app.js';
@@ -49,6 +50,14 @@ describeWithServer(redisInstalled(), 'redis-server')('rate limits shared through
   const call = (t: TestApp, apiKey: string): Promise<Response> =>
     t.http.get(STOCK).set('x-api-key', apiKey);
   const stats = () => [a, b].map((t) => t.app.get(ThrottlingService).stats());
+  /** What an operator sees of the shared store in /metrics. */
+  const storeMetrics = async (t: TestApp) => {
+    const text = (await t.http.get('/metrics')).text;
+    return {
+      degraded: sample(text, 'gatehouse_rate_limit_store_degraded', {}),
+      fallback: sample(text, 'gatehouse_rate_limit_store_fallback_total', {}),
+    };
+  };
 
   beforeAll(async () => {
     redis = await startRedis();
@@ -112,6 +121,11 @@ describeWithServer(redisInstalled(), 'redis-server')('rate limits shared through
       expect(s.storageDegraded).toBe(true);
       expect(s.storageErrors).toBeGreaterThan(0);
     }
+    for (const t of [a, b]) {
+      const seen = await storeMetrics(t);
+      expect(seen.degraded).toBe(1);
+      expect(seen.fallback).toBeGreaterThan(0);
+    }
     const burst = await Promise.all(
       Array.from({ length: 20 }, (_, i) => call(i % 2 ? a : b, before)),
     );
@@ -119,6 +133,7 @@ describeWithServer(redisInstalled(), 'redis-server')('rate limits shared through
 
     await redis.start();
     await waitUntil(() => stats().every((s) => !s.storageDegraded));
+    expect((await storeMetrics(a)).degraded).toBe(0);
     const after = await sharedClient({ read: 4 });
     const statuses: number[] = [];
     for (let i = 0; i < 5; i++) statuses.push((await call(i % 2 === 0 ? a : b, after)).status);
