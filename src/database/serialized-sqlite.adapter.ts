@@ -17,6 +17,8 @@ const MAX_GROUP = 64;
 const BEGIN_IMMEDIATE: SqlQuery = { sql: 'BEGIN IMMEDIATE', args: [], argTypes: [] };
 
 interface GroupMember {
+  /** `performance.now()` when the transaction was asked for: its wait for the lock counts from here. */
+  queuedAt: number;
   work: () => Promise<unknown>;
   resolve: (value: unknown) => void;
   reject: (error: unknown) => void;
@@ -32,8 +34,10 @@ interface GroupMember {
  *
  * Another process (the CLI, an operator's `sqlite3`) may hold the write lock.
  * Work that can simply be tried again waits for it in `whileBusy`, between
- * turns of the event loop, for up to `busyTimeoutMs`; every transaction starts
- * with BEGIN IMMEDIATE, so that is the one statement that meets the lock.
+ * turns of the event loop, until `busyTimeoutMs` after it was asked for (time
+ * queued behind other work included, so a long lock fails each caller once,
+ * not once per waiter ahead of it); every transaction starts with BEGIN
+ * IMMEDIATE, so that is the one statement that meets the lock.
  */
 class SerializedSqliteAdapter implements SqlDriverAdapter {
   readonly provider: SqlDriverAdapter['provider'];
@@ -55,11 +59,11 @@ class SerializedSqliteAdapter implements SqlDriverAdapter {
 
   // A plain query is one statement in autocommit: failing busy, it changed nothing.
   queryRaw(query: SqlQuery): Promise<SqlResultSet> {
-    return this.#lock.run(() => this.#whileBusy(() => this.inner.queryRaw(query)));
+    return this.#runWhileBusy(() => this.inner.queryRaw(query));
   }
 
   executeRaw(query: SqlQuery): Promise<number> {
-    return this.#lock.run(() => this.#whileBusy(() => this.inner.executeRaw(query)));
+    return this.#runWhileBusy(() => this.inner.executeRaw(query));
   }
 
   executeScript(script: string): Promise<void> {
@@ -73,11 +77,17 @@ class SerializedSqliteAdapter implements SqlDriverAdapter {
    * the write lock.
    */
   exclusive<T>(work: (db: Database) => T): Promise<T> {
-    return this.#lock.run(() => this.#whileBusy(() => work(this.db)));
+    return this.#runWhileBusy(() => work(this.db));
   }
 
-  #whileBusy<T>(attempt: () => T | Promise<T>): Promise<T> {
-    return whileBusy(attempt, this.busyTimeoutMs);
+  /** `attempt` on the connection, tried again while busy until the deadline counted from now. */
+  #runWhileBusy<T>(attempt: () => T | Promise<T>): Promise<T> {
+    const askedAt = performance.now();
+    return this.#lock.run(() => this.#whileBusy(attempt, askedAt));
+  }
+
+  #whileBusy<T>(attempt: () => T | Promise<T>, askedAt: number): Promise<T> {
+    return whileBusy(attempt, this.busyTimeoutMs - (performance.now() - askedAt));
   }
 
   /**
@@ -94,7 +104,8 @@ class SerializedSqliteAdapter implements SqlDriverAdapter {
    */
   transaction<T>(work: () => Promise<T>): Promise<T> {
     return new Promise<T>((resolve, reject) => {
-      this.#queued.push({ work, resolve: resolve as (value: unknown) => void, reject });
+      const queuedAt = performance.now();
+      this.#queued.push({ queuedAt, work, resolve: resolve as (value: unknown) => void, reject });
       if (!this.#groupWaiting) {
         this.#groupWaiting = true;
         // After the I/O callbacks of this loop turn, so the writes they start join one group.
@@ -138,9 +149,18 @@ class SerializedSqliteAdapter implements SqlDriverAdapter {
     const db = this.db;
     const run = (sql: string): void => void prepared(db, sql).run();
     let done: [GroupMember, unknown][] = [];
-    for (const member of members) {
+    for (const [index, member] of members.entries()) {
+      if (!db.inTransaction) {
+        try {
+          // Members are in arrival order: the first has waited longest.
+          await this.#whileBusy(() => run('BEGIN IMMEDIATE'), member.queuedAt);
+        } catch (error) {
+          // The store refuses to start a transaction: every member still waiting gets why.
+          for (const waiting of members.slice(index)) waiting.reject(error);
+          break;
+        }
+      }
       try {
-        if (!db.inTransaction) await this.#whileBusy(() => run('BEGIN IMMEDIATE'));
         run('SAVEPOINT group_member');
       } catch (error) {
         member.reject(error);
@@ -175,6 +195,7 @@ class SerializedSqliteAdapter implements SqlDriverAdapter {
       return this.inner.startTransaction(isolationLevel);
     }
     // The connection is the transaction's from BEGIN until COMMIT or ROLLBACK.
+    const askedAt = performance.now();
     await this.#lock.acquire();
     let released = false;
     const done = (): Promise<void> => {
@@ -188,7 +209,7 @@ class SerializedSqliteAdapter implements SqlDriverAdapter {
       // IMMEDIATE where the inner adapter's BEGIN is deferred: the write lock
       // is met here, where a busy answer can be waited out, and not at the
       // transaction's first write, where it could only fail the transaction.
-      await this.#whileBusy(() => this.inner.executeRaw(BEGIN_IMMEDIATE));
+      await this.#whileBusy(() => this.inner.executeRaw(BEGIN_IMMEDIATE), askedAt);
     } catch (error) {
       await done();
       throw error;

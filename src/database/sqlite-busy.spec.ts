@@ -110,6 +110,24 @@ describe('the embedded store while another connection holds the write lock', () 
     expect(storedKeys()).toEqual(ALL_KEYS);
   });
 
+  it('fails a long-locked group of writes once, counting the wait from when each was asked for', async () => {
+    const client = await open(200);
+    const direct = sqliteDirectOf(client)!;
+    holder.exec('BEGIN IMMEDIATE');
+    const started = performance.now();
+    // Eight writes in one turn form one group; waiting 200 ms per member would take 1.6 s.
+    const writes = Array.from({ length: 8 }, (_, i) =>
+      direct.transactionSync((db) => prepared(db, INSERT).run(`busy-${i}`, 'v'))!,
+    );
+    const results = await Promise.allSettled(writes);
+    const elapsed = performance.now() - started;
+    expect(results.every((r) => r.status === 'rejected' && isStoreUnavailable(r.reason))).toBe(
+      true,
+    );
+    expect(elapsed).toBeLessThan(1_000);
+    expect(storedKeys()).toEqual([]);
+  });
+
   it('a Prisma transaction that cannot start within its maxWait also answers 503', async () => {
     const client = await open(10_000);
     holder.exec('BEGIN IMMEDIATE');
