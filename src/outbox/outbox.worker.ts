@@ -36,6 +36,9 @@ import type { OutboxHandler } from './outbox.types.js';
 
 export const OUTBOX_BATCH_SIZE = 10;
 
+/** How long a claim holds; a row still `processing` after that is reclaimed (crash recovery). */
+export const OUTBOX_LOCK_MS = 30_000;
+
 /** One delivery attempt, as the metrics count it. */
 export interface DeliveryReport {
   topic: string;
@@ -44,8 +47,6 @@ export interface DeliveryReport {
   /** The core-system calls the attempt made. */
   upstream: UpstreamCall[];
 }
-/** How long a claim holds; a row still `processing` after that is reclaimed (crash recovery). */
-export const OUTBOX_LOCK_MS = 30_000;
 
 /**
  * Delivers outbox rows to the core systems. Safe with several instances on
