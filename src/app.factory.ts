@@ -76,9 +76,10 @@ export async function createApp(options: CreateAppOptions = {}): Promise<Created
   const late: { recorder?: AuditRecorder } = {};
   fastify.addHook('onRequest', (request, reply, done) => {
     void reply.header('x-request-id', request.id);
-    request.ctx = newRequestContext();
-    const tool = request.routeOptions.config.tool;
-    if (tool) request.ctx.tool = tool;
+    const ctx = (request.ctx = newRequestContext());
+    const { url, config } = request.routeOptions;
+    if (url !== undefined) ctx.route = url;
+    if (config.tool) ctx.tool = config.tool;
     late.recorder?.attach(request);
     done(unsupportedBody(request.method, request.url, request.headers['content-type']));
   });

@@ -91,7 +91,7 @@ export class AuditRecorder {
       endUserHash: this.hashEndUser(headers['x-end-user-id']),
       tool: ctx.tool ?? null,
       method: request.method,
-      route: request.routeOptions.url ?? request.url.split('?')[0] ?? request.url,
+      route: ctx.route ?? request.url.split('?')[0] ?? request.url,
       status,
       outcome: outcomeOf(status, body),
       latencyMs: elapsedMs(ctx),

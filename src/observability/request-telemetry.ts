@@ -59,7 +59,7 @@ export class RequestTelemetry implements OnModuleInit {
   complete(request: FastifyRequest, reply: FastifyReply): void {
     const ctx = request.ctx as FastifyRequest['ctx'] | null;
     const status = reply.statusCode;
-    const route = request.routeOptions.url ?? 'unmatched';
+    const route = ctx?.route ?? request.routeOptions.url ?? 'unmatched';
     const tool = ctx?.tool ?? '';
     const clientId = request.principal?.clientId ?? ctx?.clientId;
     const outcome =

@@ -16,6 +16,11 @@ export interface UpstreamCall {
 export interface RequestContext {
   startedAt: bigint;
   transport: 'http' | 'mcp';
+  /**
+   * The matched route's pattern (`/v1/inventory/:sku`), read once: Fastify's
+   * `request.routeOptions` builds a new object on every access.
+   */
+  route?: string;
   /** The route's tool, from its route config: known before any guard, even when the request fails early. */
   tool?: string;
   /**
