@@ -15,6 +15,8 @@ import { prepared } from './sqlite-sql.js';
 const MAX_GROUP = 64;
 
 const BEGIN_IMMEDIATE: SqlQuery = { sql: 'BEGIN IMMEDIATE', args: [], argTypes: [] };
+/** The statements Prisma ends an interactive transaction with. */
+const ENDS_TRANSACTION = /^(COMMIT|ROLLBACK)$/i;
 
 interface GroupMember {
   /** `performance.now()` when the transaction was asked for: its wait for the lock counts from here. */
@@ -221,10 +223,35 @@ class SerializedSqliteAdapter implements SqlDriverAdapter {
       adapterName: this.inner.adapterName,
       options: { usePhantomQuery: false },
       queryRaw: (q) => this.inner.queryRaw(q),
-      executeRaw: (q) => this.inner.executeRaw(q),
+      executeRaw: (q) =>
+        ENDS_TRANSACTION.test(q.sql) ? this.#end(q, done) : this.inner.executeRaw(q),
       commit: done,
       rollback: done,
     };
+  }
+
+  /**
+   * Prisma's COMMIT or ROLLBACK. Whatever happens, the transaction is over and
+   * the connection is handed on: when either statement fails Prisma never
+   * calls commit() or rollback(), and the lock would be held for good. SQLite
+   * may already have rolled back by itself (after an I/O error or a full
+   * disk), so a ROLLBACK with no transaction open succeeds, and a COMMIT that
+   * failed is rolled back here.
+   */
+  async #end(query: SqlQuery, done: () => Promise<void>): Promise<number> {
+    try {
+      if (!this.db.inTransaction && /^ROLLBACK/i.test(query.sql)) return 0;
+      return await this.inner.executeRaw(query);
+    } finally {
+      if (this.db.inTransaction) {
+        try {
+          prepared(this.db, 'ROLLBACK').run();
+        } catch {
+          // The connection is unusable; the next statement will say so to its caller.
+        }
+      }
+      await done();
+    }
   }
 
   getConnectionInfo(): ReturnType<NonNullable<SqlDriverAdapter['getConnectionInfo']>> {

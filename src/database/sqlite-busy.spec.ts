@@ -138,6 +138,61 @@ describe('the embedded store while another connection holds the write lock', () 
     expect(isStoreUnavailable(error)).toBe(true);
     // The transaction that started too late was rolled back and the connection released.
     await expect(client.setting.count()).resolves.toBeGreaterThanOrEqual(0);
+    holder.exec('BEGIN IMMEDIATE'); // throws SQLITE_BUSY (timeout 0) if Gatehouse still held the write lock
+    holder.exec('ROLLBACK');
+  });
+});
+
+describe('Prisma transactions on the serialized connection', () => {
+  let dir: string;
+  let file: string;
+  let prisma: PrismaService;
+
+  beforeEach(async () => {
+    ({ dir, file } = await copyTemplateDb());
+    prisma = createPrismaClient(loadConfig({ DATABASE_URL: `file:${file}` }));
+    await prisma.$queryRawUnsafe('SELECT 1');
+  });
+  afterEach(async () => {
+    await prisma.$disconnect();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  /** True when another connection can take the write lock now (so Gatehouse holds no transaction). */
+  const writeLockFree = (): boolean => {
+    const other = new Database(file, { timeout: 0 });
+    try {
+      other.exec('BEGIN IMMEDIATE');
+      other.exec('ROLLBACK');
+      return true;
+    } catch {
+      return false;
+    } finally {
+      other.close();
+    }
+  };
+
+  it('hands the connection on when the COMMIT fails, rolling the transaction back', async () => {
+    // A foreign key checked only at COMMIT makes the COMMIT itself fail.
+    const failing = prisma.$transaction(async (tx) => {
+      await tx.$executeRawUnsafe('PRAGMA defer_foreign_keys = ON');
+      await tx.$executeRawUnsafe(
+        `INSERT INTO "ClientSecret" ("id", "clientId", "hash") VALUES ('sec_orphan', 'cl_missing', 'x')`,
+      );
+    });
+    await expect(failing).rejects.toThrow(/ForeignKey/);
+    await expect(prisma.clientSecret.count({ where: { id: 'sec_orphan' } })).resolves.toBe(0);
+    expect(writeLockFree()).toBe(true);
+  });
+
+  it('hands the connection on when SQLite already ended the transaction before the ROLLBACK', async () => {
+    const failing = prisma.$transaction(async (tx) => {
+      await tx.$executeRawUnsafe('ROLLBACK'); // as SQLite does by itself after an I/O error
+      throw new Error('the work failed');
+    });
+    await expect(failing).rejects.toThrow('the work failed');
+    await expect(prisma.setting.count()).resolves.toBeGreaterThanOrEqual(0);
+    expect(writeLockFree()).toBe(true);
   });
 });
 
