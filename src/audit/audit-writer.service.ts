@@ -124,7 +124,14 @@ export class AuditWriter implements OnModuleDestroy {
   }
 
   private report(append: AuditAppendReport): void {
-    for (const observer of this.observers) observer(append);
+    for (const observer of this.observers) {
+      try {
+        observer(append);
+      } catch (error) {
+        // Metrics must never fail an append that has committed.
+        this.logger.warn(`audit observer failed: ${String(error)}`);
+      }
+    }
   }
 
   async onModuleDestroy(): Promise<void> {
@@ -172,8 +179,8 @@ export class AuditWriter implements OnModuleDestroy {
           this.stats.batches += 1;
           this.stats.events += batch.length;
           this.stats.totalMs += ms;
-          this.report({ path: 'batch', seconds: ms / 1000 });
           for (const p of batch) p.resolve();
+          this.report({ path: 'batch', seconds: ms / 1000 });
         },
         (error: unknown) => {
           this.logger.error(`audit append failed for ${batch.length} event(s): ${String(error)}`);

@@ -4,8 +4,9 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { outcomeOf } from '../audit/audit-recorder.js';
 import { GatehouseMetrics } from '../metrics/gatehouse-metrics.service.js';
 
-/** Probes and scrapes: logged at debug when they succeed, so they do not drown the API traffic. */
+/** Probes and scrapes: logged at debug, so they do not drown the API traffic. */
 const INFRASTRUCTURE = /^\/(healthz|readyz|metrics)(\/|\?|$)/;
+const METRICS = /^\/metrics(\/|\?|$)/;
 const MAX_PATH_LENGTH = 256;
 
 export interface RequestLogLine {
@@ -80,9 +81,10 @@ export class RequestTelemetry implements OnModuleInit {
       seconds: latencyMs / 1000,
       upstream: ctx?.upstream ?? [],
     });
-    const infrastructure = INFRASTRUCTURE.test(request.url);
-    // A refused scrape (a wrong METRICS_TOKEN) is logged like any refused API call.
-    const level = infrastructure && status < 400 ? 'debug' : status >= 500 ? 'warn' : 'log';
+    // A scrape refused for its token (401, 429) is logged like any refused API call.
+    const refusedScrape = (status === 401 || status === 429) && METRICS.test(request.url);
+    const infrastructure = !refusedScrape && INFRASTRUCTURE.test(request.url);
+    const level = infrastructure ? 'debug' : status >= 500 ? 'warn' : 'log';
     if (!Logger.isLevelEnabled(level)) return;
     const line: RequestLogLine = {
       reqId: request.id,

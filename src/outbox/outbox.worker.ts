@@ -226,7 +226,18 @@ export class OutboxWorker implements OnApplicationBootstrap, OnModuleDestroy {
     } catch (error) {
       outcome = (await this.recordFailure(message, error)) ? 'dead' : 'retry';
     }
-    for (const observer of this.observers) observer({ topic: message.topic, outcome, upstream });
+    this.report({ topic: message.topic, outcome, upstream });
+  }
+
+  private report(delivery: DeliveryReport): void {
+    for (const observer of this.observers) {
+      try {
+        observer(delivery);
+      } catch (error) {
+        // Metrics must never disturb a delivery or its acknowledgement.
+        this.logger.warn(`delivery observer failed: ${describeFailure(error)}`);
+      }
+    }
   }
 
   private async acknowledge(
