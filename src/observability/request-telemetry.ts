@@ -81,10 +81,7 @@ export class RequestTelemetry implements OnModuleInit {
       seconds: latencyMs / 1000,
       upstream: ctx?.upstream ?? [],
     });
-    // A scrape refused for its token (401, 429) is logged like any refused API call.
-    const refusedScrape = (status === 401 || status === 429) && METRICS.test(request.url);
-    const infrastructure = !refusedScrape && INFRASTRUCTURE.test(request.url);
-    const level = infrastructure ? 'debug' : status >= 500 ? 'warn' : 'log';
+    const level = logLevelFor(request.url, status);
     if (!Logger.isLevelEnabled(level)) return;
     const line: RequestLogLine = {
       reqId: request.id,
@@ -100,4 +97,12 @@ export class RequestTelemetry implements OnModuleInit {
     };
     this.logger[level](line, 'request completed');
   }
+}
+
+/** The Nest log level of a request's line. */
+export function logLevelFor(url: string, status: number): 'debug' | 'log' | 'warn' {
+  // A scrape refused for its token (401, 429) is logged like any refused API call.
+  const refusedScrape = (status === 401 || status === 429) && METRICS.test(url);
+  if (!refusedScrape && INFRASTRUCTURE.test(url)) return 'debug';
+  return status >= 500 ? 'warn' : 'log';
 }
