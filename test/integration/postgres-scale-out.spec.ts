@@ -272,28 +272,33 @@ describeWithServer(postgresBinDir() !== null, 'postgresql')('two instances on Po
   });
 
   it('dead-letters a message no retry can deliver, with the reason and no claim left', async () => {
+    // Due a second ago: PostgreSQL rounds now() to the column's milliseconds, which can land
+    // after the worker's clock (whole milliseconds, truncated) if it claims within the same one.
     const id = `msg_pg_dead_${Date.now()}`;
     await db.query(
       `INSERT INTO "OutboxMessage" ("id", "topic", "aggregateId", "payload", "nextAttemptAt", "createdAt")
-       VALUES ($1, 'no.such.topic', 'X-1', '{}', now() AT TIME ZONE 'UTC', now() AT TIME ZONE 'UTC')`,
+       VALUES ($1, 'no.such.topic', 'X-1', '{}', now() AT TIME ZONE 'UTC' - interval '1 second', now() AT TIME ZONE 'UTC')`,
       [id],
     );
-    await b.get(OutboxWorker).drain();
-    const row = await db.query(
-      'SELECT status, attempts, "lastError", "lockedBy", "lockedUntil" FROM "OutboxMessage" WHERE id = $1',
-      [id],
-    );
-    expect(row.rows).toEqual([
-      {
-        status: 'dead',
-        attempts: 1,
-        lastError: expect.stringContaining('no handler for topic no.such.topic'),
-        lockedBy: null,
-        lockedUntil: null,
-      },
-    ]);
-    // Later tests count undelivered messages.
-    await db.query('DELETE FROM "OutboxMessage" WHERE id = $1', [id]);
+    try {
+      await b.get(OutboxWorker).drain();
+      const row = await db.query(
+        'SELECT status, attempts, "lastError", "lockedBy", "lockedUntil" FROM "OutboxMessage" WHERE id = $1',
+        [id],
+      );
+      expect(row.rows).toEqual([
+        {
+          status: 'dead',
+          attempts: 1,
+          lastError: expect.stringContaining('no handler for topic no.such.topic'),
+          lockedBy: null,
+          lockedUntil: null,
+        },
+      ]);
+    } finally {
+      // Later tests count undelivered messages.
+      await db.query('DELETE FROM "OutboxMessage" WHERE id = $1', [id]);
+    }
   });
 
   it('approves a held request on one instance: the ticket enters the outbox with the audit event', async () => {
