@@ -6,15 +6,12 @@ import { SERVER_SECRETS } from '../config/config.module.js';
 import type { ServerSecrets } from '../config/local-secrets.js';
 import { elapsedMs, type RequestContext } from '../common/http/request-context.js';
 import { buildProblem } from '../common/errors/problem.js';
+import { INFRASTRUCTURE_PATH, isRefusedScrape } from '../common/http/infrastructure-paths.js';
 import { isStoreUnavailable, STORE_UNAVAILABLE_DETAIL } from '../database/store-unavailable.js';
 import type { Prisma } from '../generated/sqlite/client.js';
 import { AuditWriter, type AuditEventInput, type AuditOutcome } from './audit-writer.service.js';
 import { dropsField, redact, redactText, REDACTED, type RedactionRules } from './redaction.js';
 
-/** Paths that are infrastructure, not API calls: not audited (but see `shouldAudit`). */
-const UNAUDITED =
-  /^\/(healthz|readyz|metrics|docs|openapi\.json|\.well-known\/|favicon\.ico)(\/|\?|$)/;
-const METRICS = /^\/metrics(\/|\?|$)/;
 const AGENT_HEADER_VALUE = /^[A-Za-z0-9._:@/+=-]{1,128}$/;
 
 /**
@@ -36,8 +33,7 @@ export class AuditRecorder {
 
   /** API calls; and scrapes of /metrics refused for their token (401, 429): a security event. */
   shouldAudit(url: string, status?: number): boolean {
-    if (!UNAUDITED.test(url)) return true;
-    return (status === 401 || status === 429) && METRICS.test(url);
+    return !INFRASTRUCTURE_PATH.test(url) || (status !== undefined && isRefusedScrape(url, status));
   }
 
   /** Lets a write tool append the event inside its own transaction. */

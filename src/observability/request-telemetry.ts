@@ -2,11 +2,9 @@ import { Injectable, Logger, type OnModuleInit } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { outcomeOf } from '../audit/audit-recorder.js';
+import { isRefusedScrape, PROBE_PATH } from '../common/http/infrastructure-paths.js';
 import { GatehouseMetrics } from '../metrics/gatehouse-metrics.service.js';
 
-/** Probes and scrapes: logged at debug, so they do not drown the API traffic. */
-const INFRASTRUCTURE = /^\/(healthz|readyz|metrics)(\/|\?|$)/;
-const METRICS = /^\/metrics(\/|\?|$)/;
 const MAX_PATH_LENGTH = 256;
 
 export interface RequestLogLine {
@@ -101,8 +99,7 @@ export class RequestTelemetry implements OnModuleInit {
 
 /** The Nest log level of a request's line. */
 export function logLevelFor(url: string, status: number): 'debug' | 'log' | 'warn' {
-  // A scrape refused for its token (401, 429) is logged like any refused API call.
-  const refusedScrape = (status === 401 || status === 429) && METRICS.test(url);
-  if (!refusedScrape && INFRASTRUCTURE.test(url)) return 'debug';
+  // Probes and scrapes would drown the API traffic; a refused scrape is logged like a refused call.
+  if (PROBE_PATH.test(url) && !isRefusedScrape(url, status)) return 'debug';
   return status >= 500 ? 'warn' : 'log';
 }

@@ -1,13 +1,9 @@
 import { Inject, Injectable, type OnModuleInit } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { INFRASTRUCTURE_PATH, METRICS_PATH } from '../common/http/infrastructure-paths.js';
 import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
 import { ThrottlingService } from './throttling.service.js';
-
-/** Paths that never authenticate: probes, docs and discovery stay reachable. */
-const UNGATED =
-  /^\/(healthz|readyz|metrics|docs|openapi\.json|\.well-known\/|favicon\.ico)(\/|\?|$)/;
-const METRICS = /^\/metrics(\/|\?|$)/;
 
 /**
  * Failed authentication per client IP (SPEC §7). Every 401 counts; once an IP
@@ -47,6 +43,8 @@ export class AuthFailureHooks implements OnModuleInit {
   }
 
   private gated(request: FastifyRequest): boolean {
-    return !UNGATED.test(request.url) || (this.metricsGated && METRICS.test(request.url));
+    // Probes, docs and discovery never authenticate, so they stay reachable.
+    const url = request.url;
+    return !INFRASTRUCTURE_PATH.test(url) || (this.metricsGated && METRICS_PATH.test(url));
   }
 }
