@@ -1,6 +1,7 @@
 import { Injectable, Logger, type OnModuleDestroy } from '@nestjs/common';
 import { Clock } from '../common/clock.js';
 import type { UpstreamCall } from '../common/http/request-context.js';
+import { Observers } from '../common/observers.js';
 import type { Database, Statement } from 'better-sqlite3';
 import type { PgDirect, PgQueryable } from '../database/pg-direct.js';
 import {
@@ -80,7 +81,10 @@ export class AuditWriter implements OnModuleDestroy {
   private scheduled = false;
   /** Observed cost of each batch commit, for /metrics and docs/benchmarks.md. */
   readonly stats = { batches: 0, events: 0, totalMs: 0 };
-  private readonly observers: ((append: AuditAppendReport) => void)[] = [];
+  // Metrics must never fail an append that has committed.
+  private readonly observers = new Observers<AuditAppendReport>((error) =>
+    this.logger.warn(`audit observer failed: ${String(error)}`),
+  );
 
   private readonly direct: SqliteDirect | null;
   private readonly pg: PgDirect | null;
@@ -115,23 +119,12 @@ export class AuditWriter implements OnModuleDestroy {
     } catch (error) {
       throw new AuditUnavailableError('audit append failed', { cause: error });
     }
-    this.report({ path: 'transaction', seconds: (performance.now() - started) / 1000 });
+    this.observers.notify({ path: 'transaction', seconds: (performance.now() - started) / 1000 });
   }
 
   /** Calls `observer` after every successful append (the metrics). */
   observe(observer: (append: AuditAppendReport) => void): void {
-    this.observers.push(observer);
-  }
-
-  private report(append: AuditAppendReport): void {
-    for (const observer of this.observers) {
-      try {
-        observer(append);
-      } catch (error) {
-        // Metrics must never fail an append that has committed.
-        this.logger.warn(`audit observer failed: ${String(error)}`);
-      }
-    }
+    this.observers.add(observer);
   }
 
   async onModuleDestroy(): Promise<void> {
@@ -180,7 +173,7 @@ export class AuditWriter implements OnModuleDestroy {
           this.stats.events += batch.length;
           this.stats.totalMs += ms;
           for (const p of batch) p.resolve();
-          this.report({ path: 'batch', seconds: ms / 1000 });
+          this.observers.notify({ path: 'batch', seconds: ms / 1000 });
         },
         (error: unknown) => {
           this.logger.error(`audit append failed for ${batch.length} event(s): ${String(error)}`);

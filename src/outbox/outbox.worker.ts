@@ -9,6 +9,7 @@ import {
 } from '@nestjs/common';
 import { Clock } from '../common/clock.js';
 import type { UpstreamCall } from '../common/http/request-context.js';
+import { Observers } from '../common/observers.js';
 import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
 import { PermanentDeliveryError, type SinkReceipt } from '../connectors/ports/sinks.port.js';
 import type { PgDirect } from '../database/pg-direct.js';
@@ -60,7 +61,10 @@ export class OutboxWorker implements OnApplicationBootstrap, OnModuleDestroy {
   readonly workerId = `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
   private readonly logger = new Logger(OutboxWorker.name);
   private readonly batches = new Set<Promise<number>>();
-  private readonly observers: ((report: DeliveryReport) => void)[] = [];
+  // Metrics must never disturb a delivery or its acknowledgement.
+  private readonly observers = new Observers<DeliveryReport>((error) =>
+    this.logger.warn(`delivery observer failed: ${describeFailure(error)}`),
+  );
   private loop: Promise<void> | null = null;
   private stopping = false;
   private wake: (() => void) | null = null;
@@ -203,7 +207,7 @@ export class OutboxWorker implements OnApplicationBootstrap, OnModuleDestroy {
 
   /** Calls `observer` after every delivery attempt (the metrics; the worker knows nothing of them). */
   observe(observer: (report: DeliveryReport) => void): void {
-    this.observers.push(observer);
+    this.observers.add(observer);
   }
 
   private async process(message: OutboxMessage, delivered: OutboxMessage[]): Promise<void> {
@@ -226,18 +230,7 @@ export class OutboxWorker implements OnApplicationBootstrap, OnModuleDestroy {
     } catch (error) {
       outcome = (await this.recordFailure(message, error)) ? 'dead' : 'retry';
     }
-    this.report({ topic: message.topic, outcome, upstream });
-  }
-
-  private report(delivery: DeliveryReport): void {
-    for (const observer of this.observers) {
-      try {
-        observer(delivery);
-      } catch (error) {
-        // Metrics must never disturb a delivery or its acknowledgement.
-        this.logger.warn(`delivery observer failed: ${describeFailure(error)}`);
-      }
-    }
+    this.observers.notify({ topic: message.topic, outcome, upstream });
   }
 
   private async acknowledge(
