@@ -66,15 +66,31 @@ export function isPgUniqueViolation(error: unknown): boolean {
 }
 
 /** Inserts one row; table and column names come from code, values are bound. */
-export async function pgInsertRow(
+export function pgInsertRow(
   tx: PgQueryable,
   table: string,
   row: Readonly<Record<string, unknown>>,
 ): Promise<void> {
-  const columns = Object.keys(row);
+  return pgInsertRows(tx, table, [row]);
+}
+
+/**
+ * Inserts rows of the same shape in one statement, so one round trip: the
+ * columns are the first row's.
+ */
+export async function pgInsertRows(
+  tx: PgQueryable,
+  table: string,
+  rows: readonly Readonly<Record<string, unknown>>[],
+): Promise<void> {
+  const [first] = rows;
+  if (!first) return;
+  const columns = Object.keys(first);
+  let n = 0;
+  const tuples = rows.map(() => `(${columns.map(() => `$${++n}`).join(', ')})`);
   await tx.query(
-    `INSERT INTO "${table}" (${columns.map((c) => `"${c}"`).join(', ')}) VALUES (${columns.map((_c, i) => `$${i + 1}`).join(', ')})`,
-    columns.map((c) => row[c]),
+    `INSERT INTO "${table}" (${columns.map((c) => `"${c}"`).join(', ')}) VALUES ${tuples.join(', ')}`,
+    rows.flatMap((row) => columns.map((c) => row[c])),
   );
 }
 

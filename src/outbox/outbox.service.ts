@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { timeOrderedUuid } from '../common/ids/time-ordered-uuid.js';
 import { Clock } from '../common/clock.js';
-import { pgInsertRow } from '../database/pg-direct.js';
+import { pgInsertRows } from '../database/pg-direct.js';
 import {
   pgTransactionOf,
   PrismaService,
@@ -31,27 +31,34 @@ export class OutboxService {
 
   /** Adds a message inside the caller's transaction; returns its id (the sink's messageId). */
   async enqueue(tx: Transaction, entry: OutboxEntry): Promise<string> {
+    const [id] = await this.enqueueAll(tx, [entry]);
+    return id;
+  }
+
+  /** Adds several messages inside the caller's transaction, in one statement on PostgreSQL. */
+  async enqueueAll(tx: Transaction, entries: readonly OutboxEntry[]): Promise<string[]> {
     const now = this.clock.now();
-    // Time-ordered, so new rows (and their sink records) append to the primary-key index.
-    const id = `msg_${timeOrderedUuid()}`;
-    const row = {
-      id,
+    const rows = entries.map((entry) => ({
+      // Time-ordered, so new rows (and their sink records) append to the primary-key index.
+      id: `msg_${timeOrderedUuid()}`,
       topic: entry.topic,
       aggregateId: entry.aggregateId,
       payload: JSON.stringify(entry.payload),
       status: 'pending',
       nextAttemptAt: now,
       createdAt: now,
-    };
-    // The embedded store's hot path: a prepared statement in the same transaction.
+    }));
+    // The embedded store's hot path: prepared statements in the same transaction.
     if (this.direct) {
-      this.direct.joinTransaction((db) => insertRow(db, 'OutboxMessage', row));
-      return id;
+      this.direct.joinTransaction((db) => {
+        for (const row of rows) insertRow(db, 'OutboxMessage', row);
+      });
+    } else {
+      const pg = pgTransactionOf(tx);
+      if (pg) await pgInsertRows(pg, 'OutboxMessage', rows);
+      else await tx.outboxMessage.createMany({ data: rows });
     }
-    const pg = pgTransactionOf(tx);
-    if (pg) await pgInsertRow(pg, 'OutboxMessage', row);
-    else await tx.outboxMessage.create({ data: row });
-    return id;
+    return rows.map((row) => row.id);
   }
 
   register(topic: OutboxTopic, handler: OutboxHandler): void {

@@ -125,16 +125,18 @@ export class LeadsService implements OnModuleInit {
       createdAt: lead.createdAt.toISOString(),
     };
     const assignee = rep ? { id: rep.id, name: rep.name, email: rep.email } : null;
-    await this.outbox.enqueue(tx, {
-      topic: 'crm.lead',
-      aggregateId: lead.id,
-      payload: { ...details, assignedRepId: rep?.id ?? null },
-    });
-    await this.outbox.enqueue(tx, {
-      topic: 'sales.notify',
-      aggregateId: lead.id,
-      payload: { event: 'lead.created', assignedTo: assignee, lead: details },
-    });
+    await this.outbox.enqueueAll(tx, [
+      {
+        topic: 'crm.lead',
+        aggregateId: lead.id,
+        payload: { ...details, assignedRepId: rep?.id ?? null },
+      },
+      {
+        topic: 'sales.notify',
+        aggregateId: lead.id,
+        payload: { event: 'lead.created', assignedTo: assignee, lead: details },
+      },
+    ]);
     return { status: 201, body: result(lead, false, rep ? { id: rep.id, name: rep.name } : null) };
   }
 }
