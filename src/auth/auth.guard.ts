@@ -6,6 +6,7 @@ import { ClientsService } from '../clients/clients.service.js';
 import { ApiKeysService } from '../clients/api-keys.service.js';
 import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
 import { RevocationService } from './revocation.service.js';
+import { refusedByCustomerBinding } from '../tools/customer-binding.js';
 import { REQUIRED_SCOPES, TOOL_METADATA, type ToolDefinition } from '../tools/tool.decorator.js';
 import { IS_PUBLIC } from './public.decorator.js';
 import type { Principal } from './principal.js';
@@ -47,6 +48,11 @@ export class AuthGuard implements CanActivate {
         headers: {
           'www-authenticate': `Bearer error="insufficient_scope", scope="${required.join(' ')}"`,
         },
+      });
+    }
+    if (tool && refusedByCustomerBinding(tool, principal.policies)) {
+      throw new GatehouseError('tool_not_allowed', {
+        detail: `${tool.name} lists many customers' orders; this client may only look up orders with the customer's email or phone (orderLookup "verified").`,
       });
     }
     return true;

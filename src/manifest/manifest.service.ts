@@ -1,8 +1,13 @@
 import { Injectable } from '@nestjs/common';
 import type { OpenAPIObject } from '@nestjs/swagger';
+import type { Principal } from '../auth/principal.js';
 import type { Scope } from '../auth/scopes.js';
+import { refusedByCustomerBinding } from '../tools/customer-binding.js';
 import { toolCatalog, type CatalogTool } from './tool-catalog.js';
 import { toolManifest, type ManifestFormat, type ToolManifests } from './tool-manifests.js';
+
+/** Who asks for the tool list: it shows only the tools this caller may call. */
+export type ToolCaller = Pick<Principal, 'scopes' | 'policies'>;
 
 /** Holds the tool catalogue derived from the app's finished OpenAPI document. */
 @Injectable()
@@ -14,18 +19,22 @@ export class ManifestService {
     this.catalog = toolCatalog(document);
   }
 
-  /** Every tool, or only those whose scopes are all in `scopes`. */
-  tools(scopes?: ReadonlySet<Scope>): CatalogTool[] {
+  /** Every tool, or only those a caller with these scopes and policies may call. */
+  tools(caller?: ToolCaller): CatalogTool[] {
     if (!this.catalog) throw new Error('the OpenAPI document has not been built yet');
-    if (!scopes) return this.catalog;
-    return this.catalog.filter((t) => t.scopes.every((s) => scopes.has(s as Scope)));
+    if (!caller) return this.catalog;
+    return this.catalog.filter(
+      (t) =>
+        t.scopes.every((s) => caller.scopes.has(s as Scope)) &&
+        !refusedByCustomerBinding(t, caller.policies),
+    );
   }
 
   find(name: string): CatalogTool | undefined {
     return this.tools().find((t) => t.name === name);
   }
 
-  manifest<F extends ManifestFormat>(format: F, scopes?: ReadonlySet<Scope>): ToolManifests[F] {
-    return toolManifest(this.tools(scopes), format);
+  manifest<F extends ManifestFormat>(format: F, caller?: ToolCaller): ToolManifests[F] {
+    return toolManifest(this.tools(caller), format);
   }
 }

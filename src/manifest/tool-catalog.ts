@@ -19,6 +19,8 @@ export interface CatalogTool {
   description: string;
   scopes: string[];
   rateClass: RateClass;
+  /** Lists many customers' orders: hidden from clients bound to one customer. */
+  allCustomers: boolean;
   method: string;
   path: string;
   arguments: ToolArgument[];
@@ -132,6 +134,7 @@ function toolFromOperation(
     description,
     scopes,
     rateClass,
+    allCustomers: extension.allCustomers === true,
     method: method.toUpperCase(),
     path,
     arguments: args,

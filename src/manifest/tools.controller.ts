@@ -3,7 +3,8 @@ import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { AuthGuard } from '../auth/auth.guard.js';
 import { Public } from '../auth/public.decorator.js';
-import type { Scope } from '../auth/scopes.js';
+import type { Principal } from '../auth/principal.js';
+import { ThrottlingService } from '../throttling/throttling.service.js';
 import { ApiProblems } from '../tools/tool.decorator.js';
 import { ToolsQuery } from './dto/tools-query.dto.js';
 import { ManifestService } from './manifest.service.js';
@@ -23,6 +24,7 @@ export class ToolsController {
   constructor(
     private readonly manifests: ManifestService,
     private readonly auth: AuthGuard,
+    private readonly throttling: ThrottlingService,
   ) {}
 
   @Get()
@@ -31,7 +33,7 @@ export class ToolsController {
     summary: 'Tool definitions for LLM function calling',
     description: [
       "The agent tools in the dialect of one LLM API, derived from this OpenAPI document: name, description written for the model and a dereferenced JSON Schema of the arguments (path, query and body parameters in one object; a write tool's Idempotency-Key header is the `idempotencyKey` argument).",
-      'Without a credential the whole catalogue is returned; with one (Bearer token or API key) only the tools its scopes allow. An invalid credential is refused.',
+      "Without a credential the whole catalogue is returned; with one (Bearer token or API key) only the tools its scopes and policies allow, and the call counts as a read against the client's rate limit. An invalid credential is refused.",
       'openai definitions are valid under `strict: true`: every property is required and optional ones accept null, which means "not given".',
     ].join(' '),
     security: [{}, { oauth2: [] }, { apiKey: [] }],
@@ -79,15 +81,16 @@ export class ToolsController {
     @Req() request: FastifyRequest,
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<ToolManifests[keyof ToolManifests]> {
-    let scopes: ReadonlySet<Scope> | undefined;
+    let principal: Principal | undefined;
     if (hasCredential(request)) {
-      const principal = await this.auth.authenticate(request);
+      principal = await this.auth.authenticate(request);
       request.principal = principal;
-      scopes = principal.scopes;
+      // The throttle guard ran before the credential was known: counted here, as a read.
+      this.throttling.enforce(await this.throttling.forClient(principal, 'read'), reply);
     }
     void reply
-      .header('cache-control', scopes ? 'private, no-store' : 'public, max-age=60')
+      .header('cache-control', principal ? 'private, no-store' : 'public, max-age=60')
       .header('vary', 'Authorization, X-API-Key');
-    return this.manifests.manifest(query.format, scopes);
+    return this.manifests.manifest(query.format, principal);
   }
 }

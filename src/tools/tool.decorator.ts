@@ -34,6 +34,12 @@ export interface ToolDefinition {
    * them as a person's name.
    */
   auditPlain?: string[];
+  /**
+   * The answer holds many customers' orders (a listing), not one order the
+   * caller proved it may see: refused to clients whose order lookups are
+   * bound to the customer (`refusedByCustomerBinding`).
+   */
+  allCustomers?: true;
 }
 
 export const TOOL_METADATA = 'gatehouse:tool';
@@ -93,7 +99,12 @@ export const RequiresScopes = (...scopes: Scope[]): MethodDecorator & ClassDecor
  */
 export function Tool(definition: ToolDefinition): MethodDecorator {
   const write = definition.rateClass === 'write';
-  const errors = [...COMMON_ERRORS, ...(write ? WRITE_ERRORS : []), ...(definition.errors ?? [])];
+  const errors = [
+    ...COMMON_ERRORS,
+    ...(write ? WRITE_ERRORS : []),
+    ...(definition.allCustomers ? (['tool_not_allowed'] as const) : []),
+    ...(definition.errors ?? []),
+  ];
   return applyDecorators(
     SetMetadata(TOOL_METADATA, definition),
     // On the Fastify route too, so the request knows its tool before any guard runs.
@@ -109,6 +120,7 @@ export function Tool(definition: ToolDefinition): MethodDecorator {
       name: definition.name,
       scopes: definition.scopes,
       rateClass: definition.rateClass,
+      ...(definition.allCustomers ? { allCustomers: true } : {}),
     }),
     ...(write
       ? [

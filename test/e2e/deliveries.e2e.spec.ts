@@ -246,5 +246,28 @@ describe('delivery tools (get_delivery_schedule, list_deliveries)', () => {
       expect((res.body as Problem).detail).toContain('deliveries:read');
       expect((await t.http.get('/v1/deliveries')).status).toBe(401);
     });
+
+    it('is refused to a client bound to the customer (orderLookup "verified"), and audited', async () => {
+      const verified = await t.token(['deliveries:read'], {
+        policies: { orderLookup: 'verified' },
+      });
+      const res = await get('/v1/deliveries', verified).query({ from: '2026-11-02' });
+      expect(res.status).toBe(403);
+      expect(res.headers['content-type']).toContain('application/problem+json');
+      const body = res.body as Problem & { retryable: boolean };
+      expect(body.code).toBe('tool_not_allowed');
+      expect(body.retryable).toBe(false);
+      expect(body.detail).toContain('orderLookup "verified"');
+      expect(JSON.stringify(body)).not.toMatch(/SO-2026-\d{6}/);
+      const event = await t.prisma.auditEvent.findFirst({
+        where: { requestId: res.headers['x-request-id'] },
+      });
+      expect(event).toMatchObject({ tool: 'list_deliveries', status: 403, outcome: 'denied' });
+      // The same client keeps the per-order tool, with its proof.
+      const own = await get(`/v1/orders/${ORDER}/deliveries`, verified).query({
+        customerEmail: 'lan.tran@example.vn',
+      });
+      expect(own.status).toBe(200);
+    });
   });
 });

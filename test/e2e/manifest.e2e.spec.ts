@@ -125,6 +125,33 @@ describe('tool manifests (GET /v1/tools)', () => {
       ).toEqual(['get_delivery_schedule', 'list_deliveries']);
     });
 
+    it('leaves list_deliveries out for a client bound to the customer (orderLookup "verified")', async () => {
+      const bearer = await t.token(['deliveries:read', 'orders:read'], {
+        policies: { orderLookup: 'verified' },
+      });
+      const res = await t.http.get('/v1/tools').auth(bearer, { type: 'bearer' });
+      expect(res.status).toBe(200);
+      expect((res.body as ToolManifests['openai']).tools.map((tool) => tool.function.name)).toEqual(
+        ['get_order_status', 'get_delivery_schedule'],
+      );
+    });
+
+    it("counts a call with a credential against the client's read limit", async () => {
+      const bearer = await t.token(['inventory:read'], { limits: { read: 2 } });
+      const call = () => t.http.get('/v1/tools').auth(bearer, { type: 'bearer' });
+      const first = await call();
+      expect(first.status).toBe(200);
+      expect(first.headers['ratelimit-limit']).toBe('2');
+      expect(first.headers['ratelimit-remaining']).toBe('1');
+      expect((await call()).headers['ratelimit-remaining']).toBe('0');
+      const refused = await call();
+      expect(refused.status).toBe(429);
+      expect(refused.body).toMatchObject({ code: 'rate_limited', retryable: true });
+      expect(Number(refused.headers['retry-after'])).toBeGreaterThan(0);
+      // The public catalogue stays open.
+      expect((await t.http.get('/v1/tools')).status).toBe(200);
+    });
+
     it('refuses an invalid credential instead of falling back to the public list', async () => {
       const res = await t.http.get('/v1/tools').auth('not-a-token', { type: 'bearer' });
       expect(res.status).toBe(401);

@@ -190,6 +190,20 @@ describe('MCP server (POST /mcp, Streamable HTTP)', () => {
       expect(lead?.annotations).toMatchObject({ readOnlyHint: false, idempotentHint: true });
     });
 
+    it('hides list_deliveries from a client bound to the customer, and refuses a call to it', async () => {
+      const bound = await t.token(['deliveries:read'], {
+        policies: { orderLookup: 'verified' },
+        limits: LIMITS,
+      });
+      const { client } = await connect(bound);
+      expect((await client.listTools()).tools.map((tool) => tool.name)).toEqual([
+        'get_delivery_schedule',
+      ]);
+      const result = await client.callTool({ name: 'list_deliveries', arguments: {} });
+      expect(result.isError).toBe(true);
+      expect(result.structuredContent).toMatchObject({ code: 'tool_not_allowed', status: 403 });
+    });
+
     it('works with an API key as well as a token', async () => {
       const created = await t.client(['orders:read'], { limits: LIMITS });
       const key = await t.http

@@ -50,6 +50,13 @@ export const ERROR_CATALOG = {
     agentHint:
       'This tool is not available to you. Do not retry; tell the customer you cannot do this and offer to hand over to a human colleague.',
   },
+  tool_not_allowed: {
+    status: 403,
+    title: "This client's policy does not allow this tool",
+    retryable: false,
+    agentHint:
+      'This tool is not available to you. Do not retry; tell the customer you cannot do this and offer to hand over to a human colleague.',
+  },
   route_not_found: {
     status: 404,
     title: 'No such endpoint',

@@ -81,7 +81,7 @@ export class McpService {
       },
     );
     server.setRequestHandler(ListToolsRequestSchema, () =>
-      this.manifests.manifest('mcp', principal.scopes),
+      this.manifests.manifest('mcp', principal),
     );
     server.setRequestHandler(CallToolRequestSchema, async (request) => {
       const tool = this.manifests.find(request.params.name);

@@ -49,6 +49,7 @@ export class DeliveriesController {
     scopes: [Scope.DeliveriesRead],
     rateClass: 'read',
     tag: 'deliveries',
+    allCustomers: true,
   })
   @ApiOkResponse({ type: DeliveryListDto, description: 'One page of deliveries.' })
   @Get('deliveries')
