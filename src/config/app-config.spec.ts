@@ -34,3 +34,14 @@ describe('LOG_REDACT_PATHS', () => {
     expect(message).toContain('  - LOG_REDACT_PATHS:');
   });
 });
+
+describe('IDEMPOTENCY_TTL_HOURS', () => {
+  it('keeps keys at least a day and at most 30 days', () => {
+    expect(loadConfig({ IDEMPOTENCY_TTL_HOURS: '24' }).idempotencyTtlHours).toBe(24);
+    expect(loadConfig({ IDEMPOTENCY_TTL_HOURS: '720' }).idempotencyTtlHours).toBe(720);
+    expect(configError({ IDEMPOTENCY_TTL_HOURS: '23' })).toContain(
+      'IDEMPOTENCY_TTL_HOURS must be at least 24',
+    );
+    expect(configError({ IDEMPOTENCY_TTL_HOURS: '721' })).toContain('IDEMPOTENCY_TTL_HOURS');
+  });
+});

@@ -124,7 +124,8 @@ export class EnvironmentVariables {
   @IsOptional()
   @Type(() => Number)
   @IsInt()
-  @Min(1)
+  // SPEC §5.8: a retry a day later must still replay, not write again.
+  @Min(24, { message: 'IDEMPOTENCY_TTL_HOURS must be at least 24 (keys are kept at least a day)' })
   @Max(720)
   IDEMPOTENCY_TTL_HOURS = 24;
 
