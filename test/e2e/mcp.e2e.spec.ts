@@ -58,8 +58,9 @@ describe('MCP server (POST /mcp, Streamable HTTP)', () => {
   const call = async (client: Client, name: string, args: Record<string, unknown>) =>
     (await client.callTool({ name, arguments: args })) as CallToolResult;
 
+  // The tool call's own event; the POST /mcp exchange that carried it shares its request id.
   const auditRow = (requestId: string) =>
-    t.prisma.auditEvent.findFirstOrThrow({ where: { requestId } });
+    t.prisma.auditEvent.findFirstOrThrow({ where: { requestId, route: { not: '/mcp' } } });
 
   const post = (body: string, headers: Record<string, string> = {}) =>
     fetch(`${base}/mcp`, {
@@ -298,6 +299,19 @@ describe('MCP server (POST /mcp, Streamable HTTP)', () => {
         }
       },
     );
+
+    it('audits the POST /mcp exchange and its tool call under one request id', async () => {
+      const result = await call(client, 'check_inventory', { sku: 'BAN-GO-SOI-120' });
+      const events = await t.prisma.auditEvent.findMany({
+        where: { requestId: requestIdOf(result) },
+        orderBy: { seq: 'asc' },
+      });
+      expect(events.map(({ route, tool, transport }) => ({ route, tool, transport }))).toEqual([
+        { route: '/v1/inventory/:sku', tool: 'check_inventory', transport: 'mcp' },
+        { route: '/mcp', tool: null, transport: 'mcp' },
+      ]);
+      expect(events.map((e) => e.clientId)).toEqual([clientId, clientId]);
+    });
 
     it('creates, replays and reads an internal request (create_internal_request, get_internal_request)', async () => {
       const key = randomUUID();

@@ -64,7 +64,12 @@ export class ToolDispatcher {
       });
       return problemResult(400, problem, undefined);
     }
-    const headers: Record<string, string> = { ...built.headers, ...this.internal.headers() };
+    const headers: Record<string, string> = {
+      ...built.headers,
+      ...this.internal.headers(),
+      // The tool call's audit event and log line carry the MCP request's id, so the two join.
+      'x-request-id': caller.requestId,
+    };
     for (const name of FORWARDED_HEADERS) {
       const value = caller.headers[name];
       if (typeof value === 'string') headers[name] = value;
