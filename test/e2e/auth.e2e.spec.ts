@@ -156,6 +156,48 @@ describe('OAuth token endpoint and access-token verification', () => {
       expect(res.status).toBe(400);
       expect(res.body.error).toBe('invalid_request');
     });
+
+    it.each([
+      ['a text/plain body', 'text/plain', 'grant_type=client_credentials', /x-www-form-urlencoded/],
+      [
+        'a body over 64 KiB',
+        'application/x-www-form-urlencoded',
+        `scope=${'a'.repeat(70_000)}`,
+        /too large/,
+      ],
+    ])(
+      'answers %s in RFC 6749 form: 400 invalid_request',
+      async (_what, type, body, description) => {
+        const res = await t.http
+          .post('/oauth/token')
+          .auth(client.clientId, client.clientSecret)
+          .set('content-type', type)
+          .send(body);
+        expect(res.status).toBe(400);
+        expect(res.headers['content-type']).toMatch(/^application\/json/);
+        expect(res.headers['cache-control']).toBe('no-store');
+        expect(Object.keys(res.body as object).sort()).toEqual(['error', 'error_description']);
+        expect(res.body.error).toBe('invalid_request');
+        expect(res.body.error_description).toMatch(description);
+      },
+    );
+  });
+
+  describe('GET /oauth/authorize', () => {
+    // Advertised in the RFC 8414 metadata, but agents use client credentials only.
+    it.each(['', '?response_type=code&client_id=cl_aaaaaaaaaaaaaaaa&state=xyz'])(
+      'answers 400 unsupported_response_type without a credential (%p)',
+      async (query) => {
+        const res = await t.http.get(`/oauth/authorize${query}`);
+        expect(res.status).toBe(400);
+        expect(res.headers['content-type']).toMatch(/^application\/json/);
+        expect(res.headers['cache-control']).toBe('no-store');
+        expect(res.body).toEqual({
+          error: 'unsupported_response_type',
+          error_description: 'Gatehouse supports only the client_credentials grant at /oauth/token',
+        });
+      },
+    );
   });
 
   describe('GET /.well-known/*', () => {

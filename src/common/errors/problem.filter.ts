@@ -34,9 +34,13 @@ export class ProblemFilter implements ExceptionFilter {
       return;
     }
     const { error, unexpected } = this.classify(exception, request);
-    if (request.url.startsWith('/oauth/') && error.status === 400) {
-      // Token endpoint clients parse RFC 6749 errors, not problem+json.
-      sendOAuthError(reply, new OAuthError('invalid_request', error.message));
+    const oauthDescription = request.url.startsWith('/oauth/')
+      ? OAUTH_REQUEST_ERRORS[error.status]
+      : undefined;
+    if (oauthDescription !== undefined) {
+      // Token endpoint clients parse RFC 6749 errors, not problem+json: a request
+      // the endpoint cannot read is §5.2's 400 invalid_request, whatever the reason.
+      sendOAuthError(reply, new OAuthError('invalid_request', oauthDescription || error.message));
       return;
     }
     if (unexpected !== undefined) {
@@ -122,6 +126,13 @@ export class ProblemFilter implements ExceptionFilter {
     return { error: new GatehouseError('internal_error'), unexpected: exception };
   }
 }
+
+/** Malformed requests to the OAuth endpoints, by HTTP status: a description ('' keeps the error's own). */
+const OAUTH_REQUEST_ERRORS: Record<number, string> = {
+  400: '',
+  413: 'The request body is too large.',
+  415: 'Send the parameters as application/x-www-form-urlencoded (or application/json).',
+};
 
 export function sendProblem(reply: FastifyReply, requestId: string, error: GatehouseError): void {
   const body: ProblemBody = buildProblem(error.code, requestId, error.options);
