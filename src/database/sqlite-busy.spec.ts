@@ -114,17 +114,15 @@ describe('the embedded store while another connection holds the write lock', () 
     const client = await open(200);
     const direct = sqliteDirectOf(client)!;
     holder.exec('BEGIN IMMEDIATE');
-    const started = performance.now();
-    // Eight writes in one turn form one group; waiting 200 ms per member would take 1.6 s.
+    // Eight writes in one turn form one group, which waits for the lock once.
     const writes = Array.from({ length: 8 }, (_, i) =>
       direct.transactionSync((db) => prepared(db, INSERT).run(`busy-${i}`, 'v'))!,
     );
     const results = await Promise.allSettled(writes);
-    const elapsed = performance.now() - started;
-    expect(results.every((r) => r.status === 'rejected' && isStoreUnavailable(r.reason))).toBe(
-      true,
-    );
-    expect(elapsed).toBeLessThan(1_000);
+    const reasons = results.map((r) => (r.status === 'rejected' ? r.reason : r.status));
+    expect(reasons.every(isStoreUnavailable)).toBe(true);
+    // One error object for all: the group's single failed wait, not a wait per member.
+    expect(new Set(reasons).size).toBe(1);
     expect(storedKeys()).toEqual([]);
   });
 
@@ -137,7 +135,8 @@ describe('the embedded store while another connection holds the write lock', () 
     expect((error as { code?: string }).code).toBe('P2028');
     expect(isStoreUnavailable(error)).toBe(true);
     // The transaction that started too late was rolled back and the connection released.
-    await expect(client.setting.count()).resolves.toBeGreaterThanOrEqual(0);
+    // One setting: the seed's demo.seeded marker.
+    await expect(client.setting.count()).resolves.toBe(1);
     holder.exec('BEGIN IMMEDIATE'); // throws SQLITE_BUSY (timeout 0) if Gatehouse still held the write lock
     holder.exec('ROLLBACK');
   });
@@ -191,7 +190,7 @@ describe('Prisma transactions on the serialized connection', () => {
       throw new Error('the work failed');
     });
     await expect(failing).rejects.toThrow('the work failed');
-    await expect(prisma.setting.count()).resolves.toBeGreaterThanOrEqual(0);
+    await expect(prisma.setting.count()).resolves.toBe(1); // the seed's demo.seeded marker
     expect(writeLockFree()).toBe(true);
   });
 });
@@ -219,13 +218,17 @@ describe('whileBusy', () => {
     ).resolves.toBe('done');
     expect(attempts).toBe(3);
 
+    attempts = 0;
     const started = performance.now();
     await expect(
       whileBusy(() => {
+        attempts += 1;
         throw busy;
       }, 50),
     ).rejects.toBe(busy);
+    // A lower bound whileBusy itself enforces (it gives up only at its deadline), so it cannot flake.
     expect(performance.now() - started).toBeGreaterThanOrEqual(45);
+    expect(attempts).toBeGreaterThan(1);
   });
 
   it('tells a busy lock (also wrapped by Prisma’s adapter) from a stale snapshot', () => {

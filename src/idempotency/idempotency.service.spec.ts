@@ -138,8 +138,13 @@ describe(IdempotencyService.name, () => {
 
   it('answers 409 while the first call with the key is still in flight', async () => {
     const gate = deferred();
-    const first = service.execute(request({ a: 1 }), write, () => gate.promise);
-    await new Promise((r) => setTimeout(r, 20));
+    const entered = deferred();
+    // prepare runs once the key is claimed: entering it means the marker is written.
+    const first = service.execute(request({ a: 1 }), write, () => {
+      entered.resolve();
+      return gate.promise;
+    });
+    await entered.promise;
     const second = service.execute(request({ a: 1 }), write);
     await expect(second).rejects.toMatchObject({
       code: 'idempotency_key_in_flight',
@@ -215,8 +220,12 @@ describe(IdempotencyService.name, () => {
 
   it('does not let a call whose marker was taken over commit its write', async () => {
     const gate = deferred();
-    const slow = service.execute(request({ a: 1 }), write, () => gate.promise);
-    await new Promise((r) => setTimeout(r, 20));
+    const entered = deferred();
+    const slow = service.execute(request({ a: 1 }), write, () => {
+      entered.resolve();
+      return gate.promise;
+    });
+    await entered.promise; // the slow call's marker is written
     clock.advanceMs(ABANDONED_AFTER_MS + 1);
     await expect(service.execute(request({ a: 1 }), write)).resolves.toMatchObject({
       replayed: false,

@@ -654,11 +654,10 @@ describe('ERPNext connector (contract against a local Frappe-shaped server)', ()
 
     it('times out a hanging read on every attempt', async () => {
       fake.fail('hang');
-      const started = Date.now();
       const error = await failure(a.inventory.warehouseExists('HCM-01'));
       expect(error).toBeInstanceOf(UpstreamError);
+      expect((error as UpstreamError).upstreamStatus).toBeUndefined();
       expect(fake.callsTo('GET', '/api/resource/Warehouse')).toHaveLength(3);
-      expect(Date.now() - started).toBeLessThan(5_000);
     });
 
     it('does not retry a 403 on a read, and reports it as an UpstreamError', async () => {

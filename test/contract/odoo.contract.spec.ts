@@ -614,7 +614,17 @@ describe('Odoo connector contract (JSON-RPC against a local Odoo)', () => {
       await odoo.inventory.warehouseExists('HN-01');
       fake.calls.length = 0;
       fake.httpFailures.push(502, 503);
-      expect(await odoo.orders.getOrder('SO-2026-000124')).not.toBeNull();
+      // The order the third attempt read, mapped as on a first-time success.
+      expect(await odoo.orders.getOrder('SO-2026-000124')).toMatchObject({
+        orderNumber: 'SO-2026-000124',
+        status: 'pending',
+        region: 'north',
+        customer: {
+          name: 'Nguyễn Văn Minh',
+          email: 'minh.nguyen@example.vn',
+          phone: '+84912000111',
+        },
+      });
       expect(fake.callsTo('sale.order', 'search_read').map((c) => c.outcome)).toEqual([
         502,
         503,
@@ -636,12 +646,10 @@ describe('Odoo connector contract (JSON-RPC against a local Odoo)', () => {
       await odoo.inventory.warehouseExists('HN-01');
       fake.calls.length = 0;
       fake.hangNext = 1 + READ_RETRIES;
-      const started = Date.now();
       const error = await failure(odoo.orders.getOrder('SO-2026-000123'));
       expect(error).toBeInstanceOf(UpstreamError);
       expect((error as UpstreamError).upstreamStatus).toBeUndefined();
       expect(fake.calls.map((c) => c.outcome)).toEqual(['hung', 'hung', 'hung']);
-      expect(Date.now() - started).toBeLessThan(5_000);
     });
 
     it('never retries a create after HTTP 5xx', async () => {

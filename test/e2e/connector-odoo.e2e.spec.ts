@@ -195,8 +195,15 @@ describe('Gatehouse bound to Odoo: the circuit breaker, seen by agents and /metr
     expect(fake.calls).toHaveLength(0);
 
     fake.down = false;
-    await new Promise((resolve) => setTimeout(resolve, 350));
-    expect((await stock()).status).toBe(200);
+    // Until the 300 ms half-open delay has passed the circuit keeps refusing; then one call closes it.
+    const deadline = Date.now() + 10_000;
+    let res = await stock();
+    while (res.status !== 200 && Date.now() < deadline) {
+      expect(res.body).toMatchObject({ code: 'upstream_unavailable' });
+      await new Promise((resolve) => setTimeout(resolve, 25));
+      res = await stock();
+    }
+    expect(res.status).toBe(200);
     expect(await circuit()).toBe('0');
   });
 });

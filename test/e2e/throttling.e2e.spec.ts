@@ -602,13 +602,11 @@ describe('HTTP hardening (SPEC §10)', () => {
   });
 
   it('answers 408 to a client that does not finish its request in REQUEST_TIMEOUT_MS', async () => {
-    const started = Date.now();
     const head =
       'POST /v1/leads HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 100';
     const raw = await rawExchange(t, `${head}\r\n\r\n{"na`);
     expect(raw).toMatch(/^HTTP\/1\.1 408 /);
     expect(raw).toContain('"code":"request_timeout"');
-    expect(Date.now() - started).toBeLessThan(5000);
   });
 });
 
