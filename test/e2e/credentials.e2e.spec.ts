@@ -55,8 +55,11 @@ describe('credential lifecycle (SPEC §3)', () => {
   describe('API keys', () => {
     let client: CreatedClient;
     let key: { keyId: string; apiKey: string };
+    /** The server's time before the key existed: any use of it is stamped later. */
+    let startedAt: number;
 
     beforeAll(async () => {
+      startedAt = clock.now().getTime();
       client = remember(await t.client(['inventory:read', 'orders:read']));
       const res = await t.http
         .post(`/v1/admin/clients/${client.clientId}/keys`)
@@ -96,7 +99,9 @@ describe('credential lifecycle (SPEC §3)', () => {
         name: 'zalo-bot',
         scopes: ['inventory:read'],
       });
-      expect(listed.lastUsedAt).not.toBeNull();
+      expect(listed.lastUsedAt).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/);
+      expect(Date.parse(listed.lastUsedAt as string)).toBeGreaterThanOrEqual(startedAt);
+      expect(Date.parse(listed.lastUsedAt as string)).toBeLessThanOrEqual(clock.now().getTime());
       expect(res.text).not.toContain(key.apiKey.slice(`gh_${key.keyId}_`.length));
     });
 
@@ -325,6 +330,34 @@ describe('credential lifecycle (SPEC §3)', () => {
       expect(missing.status).toBe(404);
       expect(missing.body.code).toBe('client_not_found');
     });
+
+    it('answers 404 credential_not_found for a key or secret it does not hold', async () => {
+      const owner = remember(await t.client(['inventory:read']));
+      const other = remember(await t.client(['inventory:read']));
+      const detail = await get(`/v1/admin/clients/${other.clientId}`, await adm());
+      const othersSecret = (detail.body as { secrets: { secretId: string }[] }).secrets[0]
+        ?.secretId;
+      expect(othersSecret).toMatch(/^sec_[a-z0-9]{12}$/);
+      const paths = [
+        '/v1/admin/keys/zzzzzzzzzzzz/rotate',
+        '/v1/admin/keys/zzzzzzzzzzzz/revoke',
+        `/v1/admin/clients/${owner.clientId}/secrets/sec_zzzzzzzzzzzz/revoke`,
+        // A real secret, but of another client.
+        `/v1/admin/clients/${owner.clientId}/secrets/${othersSecret}/revoke`,
+      ];
+      for (const path of paths) {
+        const res = await t.http
+          .post(path)
+          .set(await adm())
+          .send({});
+        responses.push(res.text);
+        expect({ path, status: res.status }).toEqual({ path, status: 404 });
+        expect(res.headers['content-type']).toContain('application/problem+json');
+        expect(res.body).toMatchObject({ status: 404, code: 'credential_not_found' });
+      }
+      // The other client's secret still works: nothing was revoked.
+      expect((await tokenStatus(other)).status).toBe(200);
+    });
   });
 
   describe('the CLI (works with the server stopped, --json everywhere)', () => {
@@ -454,7 +487,8 @@ describe('revocation in the instance that handled it, with the default status ca
               .post(`/v1/admin/clients/${client.clientId}/secrets/rotate`)
               .auth(admin, { type: 'bearer' })
               .send({ graceSeconds: 0 });
-      expect(res.status).toBeLessThan(300);
+      // Revoking changes a secret (200); rotating creates one (201).
+      expect(res.status).toBe(action === 'revoke' ? 200 : 201);
       expect((await t.http.get(READ).auth(token, { type: 'bearer' })).status).toBe(401);
     }
   });

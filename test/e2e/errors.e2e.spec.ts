@@ -1,3 +1,4 @@
+import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { startTestApp, type TestApp } from '../utils/test-app.js';
 
@@ -122,23 +123,67 @@ describe('errors are RFC 9457 problems (SPEC §4)', () => {
     }
   });
 
-  it('hostile URLs and headers never produce a 5xx', async () => {
-    const paths = [
-      '/v1/inventory/%E0%A4%A',
-      '/v1/inventory/..%2F..%2Fetc%2Fpasswd',
-      `/v1/inventory/${'A'.repeat(300)}`,
-      '/v1/orders/SO-2026-000123%00',
-      '/v1/inventory?q=%F0%9F%98%80&limit=1',
-      '/v1/inventory?q[$ne]=1',
-      '/v1/inventory?q=a&q=b',
-      '/v1/deliveries?from=2026-13-45',
-      '/v1/deliveries?cursor=%7B%7D',
-      '/%2e%2e/%2e%2e/',
-    ];
-    for (const path of paths) {
-      const res = await t.http.get(path).auth(token, { type: 'bearer' });
-      expect(res.status).toBeLessThan(500);
-      expect(res.headers['content-type']).toMatch(/json/);
+  // [path, status, code, the fields a validation error names (one error per broken rule)]
+  const hostile: [string, number, string, string[]][] = [
+    ['/v1/inventory/%E0%A4%A', 400, 'bad_request', []],
+    ['/v1/inventory/..%2F..%2Fetc%2Fpasswd', 400, 'validation_failed', ['sku']],
+    [`/v1/inventory/${'A'.repeat(300)}`, 414, 'uri_too_long', []],
+    ['/v1/orders/SO-2026-000123%00', 400, 'validation_failed', ['orderNumber']],
+    // The emoji normalises to an empty search text.
+    ['/v1/inventory?q=%F0%9F%98%80&limit=1', 400, 'validation_failed', ['q']],
+    // Brackets are not parsed into objects: an unknown field, and q is missing.
+    ['/v1/inventory?q[$ne]=1', 400, 'validation_failed', ['q[$ne]', 'q']],
+    // A repeated parameter is an array, not a string.
+    ['/v1/inventory?q=a&q=b', 400, 'validation_failed', ['q']],
+    ['/v1/deliveries?from=2026-13-45', 400, 'validation_failed', ['from']],
+    ['/v1/deliveries?cursor=%7B%7D', 400, 'validation_failed', ['cursor']],
+    ['/%2e%2e/%2e%2e/', 404, 'route_not_found', []],
+  ];
+
+  it.each(hostile)('hostile URL %s -> %i %s', async (path, status, code, fields) => {
+    // Every scope the paths need, so each reaches the check it is meant for.
+    const reader = await t.token(['inventory:read', 'orders:read', 'deliveries:read']);
+    const res = await t.http.get(path).auth(reader, { type: 'bearer' });
+    expectProblem(res, status, code);
+    const errors = (res.body.errors ?? []) as { field: string }[];
+    expect([...new Set(errors.map((e) => e.field))]).toEqual(fields);
+  });
+});
+
+describe('an unexpected failure is a 500 internal_error that reveals nothing', () => {
+  let t: TestApp;
+  let admin: string;
+
+  beforeAll(async () => {
+    t = await startTestApp();
+    admin = await t.token(['clients:admin']);
+    // A bug's stand-in: a table the route reads is gone (this app's private database copy).
+    const db = new Database(t.dbFile);
+    try {
+      db.exec('ALTER TABLE "ApiKey" RENAME TO "ApiKeyMoved"');
+    } finally {
+      db.close();
     }
+  });
+  afterAll(async () => t.close());
+
+  it('GET /v1/admin/clients/{id} with its ApiKey table missing', async () => {
+    const client = await t.client(['inventory:read']);
+    const res = await t.http
+      .get(`/v1/admin/clients/${client.clientId}`)
+      .auth(admin, { type: 'bearer' });
+    expectProblem(res, 500, 'internal_error');
+    expect(res.body).toEqual({
+      type: 'https://gatehouse.dev/problems/internal-error',
+      title: 'Internal error',
+      status: 500,
+      detail: 'Internal error',
+      instance: res.headers['x-request-id'],
+      code: 'internal_error',
+      retryable: true,
+      agentHint:
+        'Apologise, retry once later, and offer the customer a human colleague if it fails again.',
+    });
+    expect(res.text).not.toMatch(/ApiKey|table|SQL|prisma|stack|\bat \S+:\d+/i);
   });
 });
