@@ -2,7 +2,6 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { Response } from 'supertest';
 import type { CreatedClient } from '../../src/clients/clients.service.js';
-import { requestFingerprint } from '../../src/idempotency/request-fingerprint.js';
 import { startTestApp, type TestApp } from '../utils/test-app.js';
 
 const LIMITS = { read: 10_000, write: 10_000 };
@@ -13,6 +12,12 @@ const HANDOFF = {
   summary: 'Customer wants to talk to a person about a delivery.',
   urgency: 'normal',
 };
+/**
+ * sha256 (hex) of the canonical JSON (keys sorted) of POST /v1/handoffs with HANDOFF:
+ * {"body":{"conversationId":"conv-idem-1","reason":"customer_request","summary":"Customer wants
+ * to talk to a person about a delivery.","urgency":"normal"},"method":"POST","route":"/v1/handoffs"}
+ */
+const HANDOFF_FINGERPRINT = 'f30a1e8c58985a68ecef67a521463fa3bcb378a4fd13e64173cf299164410ea9';
 
 function expectProblem(res: Response, status: number, code: string): void {
   expect(res.status).toBe(status);
@@ -111,7 +116,7 @@ describe('Idempotency-Key on writes (SPEC §5.8)', () => {
       data: {
         clientId: client.clientId,
         key,
-        requestHash: requestFingerprint({ method: 'POST', route: '/v1/handoffs', body: HANDOFF }),
+        requestHash: HANDOFF_FINGERPRINT,
         status: 'in_flight',
         expiresAt: new Date(Date.now() + 3_600_000),
       },

@@ -7,10 +7,11 @@ import { ClientCredentialsProvider } from '@modelcontextprotocol/sdk/client/auth
 import { McpError, type CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import type { Scope } from '../../src/auth/scopes.js';
 import { TOOL_SCOPES } from '../../src/auth/scopes.js';
-import { MCP_PROTOCOL_VERSION } from '../../src/manifest/mcp/mcp.service.js';
 import { startTestApp, type TestApp } from '../utils/test-app.js';
 
 const LIMITS = { read: 10_000, write: 10_000 };
+/** The MCP revision the server speaks (the SDK's newest); a change here is a protocol change. */
+const PROTOCOL_REVISION = '2025-11-25';
 const ACCEPT = 'application/json, text/event-stream';
 
 interface Problem {
@@ -85,7 +86,7 @@ describe('MCP server (POST /mcp, Streamable HTTP)', () => {
       id: 1,
       method: 'initialize',
       params: {
-        protocolVersion: MCP_PROTOCOL_VERSION,
+        protocolVersion: PROTOCOL_REVISION,
         capabilities: {},
         clientInfo: { name: 'raw', version: '0' },
       },
@@ -126,7 +127,7 @@ describe('MCP server (POST /mcp, Streamable HTTP)', () => {
       expect(await res.json()).toMatchObject({
         jsonrpc: '2.0',
         id: 1,
-        result: { protocolVersion: MCP_PROTOCOL_VERSION, serverInfo: { name: 'gatehouse' } },
+        result: { protocolVersion: PROTOCOL_REVISION, serverInfo: { name: 'gatehouse' } },
       });
     });
 
@@ -160,11 +161,12 @@ describe('MCP server (POST /mcp, Streamable HTTP)', () => {
       expect(wrongAccept.status).toBe(406);
     });
 
-    it(`negotiates protocol revision ${MCP_PROTOCOL_VERSION} with the official SDK client`, async () => {
+    it(`negotiates protocol revision ${PROTOCOL_REVISION} with the official SDK client`, async () => {
       const { client, transport } = await connect(fullToken);
-      expect(transport.protocolVersion).toBe(MCP_PROTOCOL_VERSION);
+      expect(transport.protocolVersion).toBe(PROTOCOL_REVISION);
       expect(client.getServerVersion()).toMatchObject({ name: 'gatehouse' });
-      expect(client.getServerCapabilities()?.tools).toBeDefined();
+      // A fixed list per credential: stateless, so no list_changed notifications.
+      expect(client.getServerCapabilities()?.tools).toEqual({ listChanged: false });
       expect(client.getInstructions()).toContain('idempotencyKey');
     });
   });

@@ -163,6 +163,8 @@ describe(buildDemoData.name, () => {
         delivery,
       ]);
     }
+    // The per-status checks below would pass unseen for a status the seed never uses.
+    expect(new Set(data.orders.map((order) => order.status))).toEqual(new Set(ORDER_STATUSES));
     for (const order of data.orders) {
       const statuses = (deliveriesByOrder.get(order.orderNumber) ?? []).map((d) => d.status);
       if (['pending', 'confirmed', 'cancelled'].includes(order.status)) {

@@ -218,9 +218,17 @@ describe(DeliveriesService.name, () => {
     });
 
     it('accepts a range of exactly 31 days', async () => {
-      await expect(
-        service.list(query({ from: '2026-11-01', to: '2026-12-02' })),
-      ).resolves.toBeDefined();
+      const page = await service.list(query({ from: '2026-11-01', to: '2026-12-02', limit: 100 }));
+      expect(port.ranges[0]).toEqual({
+        from: new Date('2026-11-01T00:00:00Z'),
+        to: new Date('2026-12-02T00:00:00Z'),
+        limit: 101,
+      });
+      // All 60 fixture deliveries (2026-11-01 to 2026-11-10) fall in the range.
+      expect(page.items).toHaveLength(ROWS.length);
+      expect(page.items[0]?.plannedWindow.start).toBe('2026-11-01T01:00:00.000Z');
+      expect(page.items.at(-1)?.plannedWindow.start).toBe('2026-11-10T11:00:00.000Z');
+      expect(page.nextCursor).toBeNull();
     });
 
     it('refuses a cursor used with different filters', async () => {
