@@ -407,6 +407,25 @@ describe('MCP server (POST /mcp, Streamable HTTP)', () => {
       });
     });
 
+    it.each(['..', '.'])(
+      'refuses %p as a path argument instead of resolving it into another route',
+      async (orderNumber) => {
+        const before = await t.prisma.auditEvent.count({ where: { tool: 'list_deliveries' } });
+        const result = await call(client, 'get_delivery_schedule', {
+          orderNumber,
+          region: 'south',
+        });
+        expect(result.isError).toBe(true);
+        expect(problemOf(result)).toMatchObject({
+          code: 'validation_failed',
+          errors: [{ field: 'orderNumber', message: `orderNumber must not be "${orderNumber}"` }],
+        });
+        expect(await t.prisma.auditEvent.count({ where: { tool: 'list_deliveries' } })).toBe(
+          before,
+        );
+      },
+    );
+
     it('requires the idempotencyKey of a write', async () => {
       const result = await call(client, 'create_lead', {
         name: 'An',

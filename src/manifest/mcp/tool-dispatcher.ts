@@ -28,6 +28,11 @@ const FORWARDED_HEADERS = [
   'x-forwarded-for',
 ] as const;
 
+interface FieldError {
+  field: string;
+  message: string;
+}
+
 export interface HttpCall {
   method: string;
   url: string;
@@ -54,13 +59,10 @@ export class ToolDispatcher {
     caller: Caller,
   ): Promise<CallToolResult> {
     const built = toHttpCall(tool, args);
-    if ('missing' in built) {
+    if ('invalid' in built) {
       const problem = buildProblem('validation_failed', caller.requestId, {
         detail: 'One or more fields are invalid.',
-        errors: built.missing.map((field) => ({
-          field,
-          message: `${field} is required and must be a string or a number`,
-        })),
+        errors: built.invalid,
       });
       return problemResult(400, problem, undefined);
     }
@@ -97,10 +99,10 @@ export class ToolDispatcher {
 export function toHttpCall(
   tool: CatalogTool,
   args: Record<string, unknown>,
-): HttpCall | { missing: string[] } {
+): HttpCall | { invalid: FieldError[] } {
   const byName = new Map(tool.arguments.map((a) => [a.name, a]));
   const properties = tool.inputSchema.properties ?? {};
-  const missing: string[] = [];
+  const invalid: FieldError[] = [];
   let path = tool.path;
   const query = new URLSearchParams();
   const headers: Record<string, string> = { accept: 'application/json' };
@@ -110,12 +112,19 @@ export function toHttpCall(
   for (const arg of tool.arguments.filter((a) => a.location === 'path')) {
     const value = args[arg.name];
     if (typeof value !== 'string' && typeof value !== 'number') {
-      missing.push(arg.name);
+      const message = `${arg.name} is required and must be a string or a number`;
+      invalid.push({ field: arg.name, message });
+      continue;
+    }
+    // encodeURIComponent keeps "." and "..", which the injected request would resolve
+    // into another route (get_delivery_schedule with ".." would run list_deliveries).
+    if (value === '.' || value === '..') {
+      invalid.push({ field: arg.name, message: `${arg.name} must not be "${value}"` });
       continue;
     }
     path = path.replace(`{${arg.httpName}}`, encodeURIComponent(String(value)));
   }
-  if (missing.length > 0) return { missing };
+  if (invalid.length > 0) return { invalid };
 
   for (const [name, raw] of Object.entries(args)) {
     const arg = byName.get(name);
