@@ -1,12 +1,11 @@
 import { createWriteStream, mkdirSync, type WriteStream } from 'node:fs';
 import { once } from 'node:events';
 import { Logger } from '@nestjs/common';
-import { Command, InvalidArgumentError } from 'commander';
+import { Command, CommanderError, InvalidArgumentError } from 'commander';
 import { isScope, type Scope } from '../auth/scopes.js';
 import { SigningKeysService } from '../auth/signing-keys.service.js';
 import { retireAfterSeconds } from '../auth/auth.module.js';
 import { ApiKeysService } from '../clients/api-keys.service.js';
-import { parseLimits, parsePolicies } from '../clients/client-policies.js';
 import { ClientsService } from '../clients/clients.service.js';
 import { CredentialHasher } from '../clients/credential-hasher.js';
 import { SystemClock } from '../common/clock.js';
@@ -15,6 +14,7 @@ import { ConfigError, loadConfig } from '../config/app-config.js';
 import { resolveServerSecrets } from '../config/local-secrets.js';
 import { prepareStore } from '../database/prepare-store.js';
 import { createPrismaClient, type PrismaService } from '../database/prisma.service.js';
+import { CreateClientDto, UpdateClientDto } from '../admin/dto/admin.dto.js';
 import { SecurityEventsService } from '../admin/security-events.service.js';
 import { REJECT_REASON_MAX, REVIEW_LIMIT_MAX } from '../admin/dto/internal-requests.dto.js';
 import { RequestReviewService, type Reviewer } from '../admin/request-review.service.js';
@@ -28,6 +28,7 @@ import { InternalRequestsRepository } from '../tools/requests/requests.repositor
 import { InternalRequestsReviewService } from '../tools/requests/requests-review.service.js';
 import { AuditTrailService } from '../audit/audit-trail.service.js';
 import { AuditWriter } from '../audit/audit-writer.service.js';
+import { invalidFields, jsonObjectOption, validateInput } from './cli-validation.js';
 
 /**
  * The security team's CLI. It opens the store directly, so it works with the
@@ -96,16 +97,6 @@ function scopesArg(value: string): Scope[] {
   return list as Scope[];
 }
 
-function jsonArg(value: string): string {
-  try {
-    const parsed: unknown = JSON.parse(value);
-    if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed)) throw new Error();
-  } catch {
-    throw new InvalidArgumentError('must be a JSON object');
-  }
-  return value;
-}
-
 /** Durations like 0, 90s, 30m, 24h, 7d. */
 export function durationArg(value: string): number {
   const match = /^(\d+)([smhd]?)$/.exec(value.trim());
@@ -122,16 +113,13 @@ function dateArg(value: string): Date {
   return date;
 }
 
-/**
- * Checked in the action rather than by a commander parser, so a bad value is
- * answered as `{"error": "validation_failed", ...}` under --json too.
- */
+/** A bad option value found in an action (commander's own parsers reject the rest). */
 function invalidArg(field: string, message: string): GatehouseError {
-  return new GatehouseError('validation_failed', {
-    detail: `${field}: ${message}`,
-    errors: [{ field, message }],
-  });
+  return invalidFields([{ field, message }]);
 }
+
+const POLICIES_EXAMPLE = '{"orderLookup":"verified","requestApproval":"required"}';
+const LIMITS_EXAMPLE = '{"read":60,"write":10,"token":10}';
 
 function requestIdArg(value: string): string {
   if (!INTERNAL_REQUEST_ID_PATTERN.test(value)) {
@@ -149,8 +137,22 @@ Logger.overrideLogger(false);
 
 const SHOWN_ONCE = '(shown once; store it in your secret manager)';
 
+/**
+ * Under --json, stdout carries one JSON object even when commander itself
+ * refuses the arguments: its usage text is held back and the error it throws
+ * (exitOverride) is printed as JSON below. The settings are inherited by every
+ * subcommand, so they are made before any is added.
+ */
+const jsonOutput = process.argv.slice(2).includes('--json');
+
 const program = new Command('gatehouse')
   .description('Manage Gatehouse clients and credentials (works with the server stopped)')
+  .exitOverride()
+  .configureOutput({
+    writeErr: (text) => {
+      if (!jsonOutput) process.stderr.write(text);
+    },
+  })
   .showHelpAfterError();
 
 // ------------------------------------------------------------------- clients
@@ -165,19 +167,26 @@ clients
     'comma-separated scopes, e.g. inventory:read,orders:read',
     scopesArg,
   )
-  .option('--policies <json>', 'client policies, e.g. {"orderLookup":"verified"}', jsonArg)
-  .option('--limits <json>', 'per-minute limits, e.g. {"read":60,"write":10}', jsonArg)
+  .option('--policies <json>', `client policies (as in the admin API), e.g. ${POLICIES_EXAMPLE}`)
+  .option('--limits <json>', `per-minute limits (as in the admin API), e.g. ${LIMITS_EXAMPLE}`)
   .option('--json', 'print one JSON object')
   .action(
     async (
       opts: Output & { name: string; scopes: Scope[]; policies?: string; limits?: string },
     ) => {
+      // The admin API's CreateClientDto: a misspelt policy or a limit given as a string is refused.
+      const body = await validateInput(CreateClientDto, {
+        name: opts.name,
+        scopes: opts.scopes,
+        ...jsonObjectOption('policies', opts.policies, POLICIES_EXAMPLE),
+        ...jsonObjectOption('limits', opts.limits, LIMITS_EXAMPLE),
+      });
       const created = await withServices(async (s) => {
         const c = await s.clients.create({
-          name: opts.name,
-          scopes: opts.scopes,
-          policies: parsePolicies(opts.policies ?? '{}'),
-          limits: parseLimits(opts.limits ?? '{}'),
+          name: body.name,
+          scopes: body.scopes,
+          policies: { ...body.policies },
+          limits: { ...body.limits },
         });
         await s.events.record(
           'client.created',
@@ -249,20 +258,27 @@ clients
   .description('set scopes, policies, limits or name')
   .option('--name <name>', 'new name')
   .option('--scopes <list>', 'comma-separated scopes (replaces the set)', scopesArg)
-  .option('--policies <json>', 'policies (replaces the set)', jsonArg)
-  .option('--limits <json>', 'per-minute limits (replaces the set)', jsonArg)
+  .option('--policies <json>', `policies (replaces the set), e.g. ${POLICIES_EXAMPLE}`)
+  .option('--limits <json>', `per-minute limits (replaces the set), e.g. ${LIMITS_EXAMPLE}`)
   .option('--json', 'print one JSON object')
   .action(
     async (
       clientId: string,
       opts: Output & { name?: string; scopes?: Scope[]; policies?: string; limits?: string },
     ) => {
+      // The admin API's UpdateClientDto: only what is given changes, and all of it is checked.
+      const body = await validateInput(UpdateClientDto, {
+        ...(opts.name !== undefined ? { name: opts.name } : {}),
+        ...(opts.scopes ? { scopes: opts.scopes } : {}),
+        ...jsonObjectOption('policies', opts.policies, POLICIES_EXAMPLE),
+        ...jsonObjectOption('limits', opts.limits, LIMITS_EXAMPLE),
+      });
       const client = await withServices(async (s) => {
         const c = await s.clients.update(clientId, {
-          ...(opts.name ? { name: opts.name } : {}),
-          ...(opts.scopes ? { scopes: opts.scopes } : {}),
-          ...(opts.policies ? { policies: parsePolicies(opts.policies) } : {}),
-          ...(opts.limits ? { limits: parseLimits(opts.limits) } : {}),
+          ...(body.name != null ? { name: body.name } : {}),
+          ...(body.scopes != null ? { scopes: body.scopes } : {}),
+          ...(body.policies != null ? { policies: { ...body.policies } } : {}),
+          ...(body.limits != null ? { limits: { ...body.limits } } : {}),
         });
         await s.events.record('client.updated', { clientId, actor: 'cli' }, 'cli');
         return c;
@@ -530,15 +546,23 @@ audit
 
 audit
   .command('export')
-  .description('write events as NDJSON (oldest first) to stdout or --out')
+  .description(
+    'write events as NDJSON (oldest first) to stdout, or to --out and print a summary; ' +
+      '--json needs --out (without it stdout is the NDJSON export itself)',
+  )
   .option('--format <format>', 'only ndjson', 'ndjson')
   .option('--out <file>', 'write to this file instead of stdout')
   .option('--from <date>', 'from this time (ISO 8601)', dateArg)
   .option('--to <date>', 'before this time (ISO 8601)', dateArg)
-  .option('--json', 'with --out: print one JSON summary object')
+  .option('--json', 'with --out (required): print one JSON summary object')
   .action(async (opts: Output & { format: string; out?: string; from?: Date; to?: Date }) => {
-    if (opts.format !== 'ndjson')
-      throw new InvalidArgumentError('only --format ndjson is supported');
+    if (opts.format !== 'ndjson') throw invalidArg('format', 'only ndjson is supported');
+    if (opts.json && !opts.out) {
+      throw invalidArg(
+        'out',
+        'is required with --json (without --out the export is written to stdout as NDJSON, one event a line)',
+      );
+    }
     const count = await withServices(async (s) => {
       const out = opts.out ? createWriteStream(opts.out, { mode: 0o600 }) : process.stdout;
       let n = 0;
@@ -576,8 +600,22 @@ audit
     );
   });
 
+/**
+ * commander's own refusals (a bad --scopes, an unknown option, a missing
+ * argument) have already been written to stderr with the usage, except under
+ * --json; `--help` ends here too, with exit code 0.
+ */
+function reportCommanderError(error: CommanderError): void {
+  process.exitCode = error.exitCode;
+  if (error.exitCode === 0 || !jsonOutput) return;
+  const message =
+    error.code === 'commander.help' ? 'a command is required (see --help)' : error.message;
+  const body = { error: 'validation_failed', message: message.replace(/^error: /, '') };
+  process.stdout.write(`${JSON.stringify(body)}\n`);
+}
+
 program.parseAsync(process.argv).catch((error: unknown) => {
-  const json = process.argv.includes('--json');
+  if (error instanceof CommanderError) return reportCommanderError(error);
   const message =
     error instanceof GatehouseError
       ? (error.options.detail ?? error.message)
@@ -585,7 +623,11 @@ program.parseAsync(process.argv).catch((error: unknown) => {
         ? error.message
         : String(error);
   const code = error instanceof GatehouseError ? error.code : 'error';
-  if (json) process.stdout.write(`${JSON.stringify({ error: code, message })}\n`);
-  else process.stderr.write(`error: ${message}\n`);
+  const errors = error instanceof GatehouseError ? error.options.errors : undefined;
+  if (jsonOutput) {
+    process.stdout.write(
+      `${JSON.stringify({ error: code, message, ...(errors ? { errors } : {}) })}\n`,
+    );
+  } else process.stderr.write(`error: ${message}\n`);
   process.exitCode = 1;
 });

@@ -85,6 +85,9 @@ describe('graceful shutdown of the real server (node dist/main.js)', () => {
     OUTBOX_POLL_MS: '10',
     SHUTDOWN_TIMEOUT_MS: '5000',
     LOG_LEVEL: 'info',
+    // The load must never be throttled; a client's own limits stop at 100000 a minute.
+    THROTTLE_READ_PER_MINUTE: '1000000',
+    THROTTLE_WRITE_PER_MINUTE: '1000000',
     ...TEST_SECRETS_ENV,
   });
 
@@ -138,8 +141,6 @@ describe('graceful shutdown of the real server (node dist/main.js)', () => {
         'shutdown-test',
         '--scopes',
         'inventory:read,leads:write',
-        '--limits',
-        '{"read":1000000,"write":1000000}',
         '--json',
       ],
       { cwd: dir, env: env(), encoding: 'utf8' },

@@ -1,0 +1,221 @@
+import { spawnSync, execFileSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { TEST_SECRETS_ENV } from '../utils/template-db.js';
+import { startTestApp, type TestApp } from '../utils/test-app.js';
+
+interface Run {
+  status: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+/** Runs the built CLI against `dbFile`, as an operator would (npm run gatehouse -- …). */
+function gatehouse(dbFile: string, args: string[]): Run {
+  const result = spawnSync(process.execPath, ['dist/bin/gatehouse.js', ...args], {
+    env: { PATH: process.env.PATH, DATABASE_URL: `file:${dbFile}`, ...TEST_SECRETS_ENV },
+    encoding: 'utf8',
+  });
+  return { status: result.status, stdout: result.stdout, stderr: result.stderr };
+}
+
+/** SPEC §3: with --json, exactly one JSON object on stdout, whatever happened. */
+function oneObject(run: Run): Record<string, unknown> {
+  const lines = run.stdout.trim().split('\n');
+  expect(lines).toHaveLength(1);
+  return JSON.parse(lines[0] ?? '') as Record<string, unknown>;
+}
+
+function fieldsOf(body: Record<string, unknown>): string[] {
+  const errors = (body.errors ?? []) as { field: string }[];
+  return [...new Set(errors.map((e) => e.field))].sort();
+}
+
+beforeAll(() => {
+  execFileSync('npx', ['tsc', '-p', 'tsconfig.build.json'], { stdio: 'pipe' });
+}, 120_000);
+
+describe('the CLI checks client policies and limits with the admin API rules', () => {
+  let t: TestApp;
+  let admin: string;
+  const cli = (args: string[]) => gatehouse(t.dbFile, args);
+  const BAD = [
+    '--policies',
+    '{"orderLookup":"Verified","requestAproval":"required"}',
+    '--limits',
+    '{"read":"60"}',
+  ];
+
+  beforeAll(async () => {
+    t = await startTestApp();
+    admin = await t.token(['clients:admin']);
+  });
+  afterAll(async () => t.close());
+
+  it('refuses a misspelt policy, a wrong policy value and a limit given as a string, naming each', async () => {
+    const run = cli([
+      'clients',
+      'create',
+      '--name',
+      'bad-bot',
+      '--scopes',
+      'orders:read',
+      ...BAD,
+      '--json',
+    ]);
+    expect(run.status).toBe(1);
+    const body = oneObject(run);
+    expect(body).toMatchObject({ error: 'validation_failed' });
+    expect(fieldsOf(body)).toEqual([
+      'limits.read',
+      'policies.orderLookup',
+      'policies.requestAproval',
+    ]);
+    for (const field of fieldsOf(body)) expect(body.message).toContain(field);
+
+    // The admin HTTP API refuses the same input for the same fields.
+    const api = await t.http
+      .post('/v1/admin/clients')
+      .auth(admin, { type: 'bearer' })
+      .send({
+        name: 'bad-bot',
+        scopes: ['orders:read'],
+        policies: { orderLookup: 'Verified', requestAproval: 'required' },
+        limits: { read: '60' },
+      });
+    expect(api.status).toBe(400);
+    expect(fieldsOf(api.body as Record<string, unknown>)).toEqual(fieldsOf(body));
+
+    const listed = oneObject(cli(['clients', 'list', '--json'])) as {
+      clients: { name: string }[];
+    };
+    expect(listed.clients.map((c) => c.name)).not.toContain('bad-bot');
+  });
+
+  it('says the same on stderr without --json, and prints nothing on stdout', () => {
+    const run = cli(['clients', 'create', '--name', 'bad-bot', '--scopes', 'orders:read', ...BAD]);
+    expect(run.status).toBe(1);
+    expect(run.stdout).toBe('');
+    expect(run.stderr).toContain('policies.requestAproval: is not a known field');
+    expect(run.stderr).toContain('policies.orderLookup');
+    expect(run.stderr).toContain('limits.read');
+  });
+
+  it('stores valid policies and limits, and checks them again on update', () => {
+    const created = oneObject(
+      cli([
+        'clients',
+        'create',
+        '--name',
+        'careful-bot',
+        '--scopes',
+        'orders:read',
+        '--policies',
+        '{"orderLookup":"verified"}',
+        '--limits',
+        '{"read":60,"write":5}',
+        '--json',
+      ]),
+    ) as { clientId: string };
+    const shown = oneObject(cli(['clients', 'show', created.clientId, '--json']));
+    expect(shown).toMatchObject({
+      policies: { orderLookup: 'verified' },
+      limits: { read: 60, write: 5 },
+    });
+
+    const bad = cli([
+      'clients',
+      'update',
+      created.clientId,
+      '--limits',
+      '{"write":0,"burst":9}',
+      '--json',
+    ]);
+    expect(bad.status).toBe(1);
+    expect(fieldsOf(oneObject(bad))).toEqual(['limits.burst', 'limits.write']);
+    const notJson = cli([
+      'clients',
+      'update',
+      created.clientId,
+      '--policies',
+      'verified',
+      '--json',
+    ]);
+    expect(notJson.status).toBe(1);
+    expect(oneObject(notJson)).toMatchObject({
+      error: 'validation_failed',
+      errors: [{ field: 'policies', message: expect.stringContaining('must be a JSON object') }],
+    });
+    expect(oneObject(cli(['clients', 'show', created.clientId, '--json']))).toMatchObject({
+      limits: { read: 60, write: 5 },
+    });
+
+    const updated = cli([
+      'clients',
+      'update',
+      created.clientId,
+      '--policies',
+      '{"requestApproval":"required"}',
+      '--json',
+    ]);
+    expect(updated.status).toBe(0);
+    expect(oneObject(cli(['clients', 'show', created.clientId, '--json']))).toMatchObject({
+      policies: { requestApproval: 'required' },
+    });
+  });
+});
+
+describe('argument errors under --json (one JSON object on stdout, exit 1)', () => {
+  let t: TestApp;
+  const cli = (args: string[]) => gatehouse(t.dbFile, args);
+
+  beforeAll(async () => {
+    t = await startTestApp();
+  });
+  afterAll(async () => t.close());
+
+  it.each([
+    [['clients', 'create', '--name', 'x', '--scopes', 'bogus:read'], 'bogus:read'],
+    [['secrets', 'rotate', 'cl_aaaaaaaaaaaaaaaa', '--grace', '99y'], '--grace'],
+    [['keys', 'create', 'cl_aaaaaaaaaaaaaaaa', '--expires', 'next tuesday'], '--expires'],
+    [['clients', 'create', '--scopes', 'orders:read'], '--name'],
+    [['clients', 'list', '--colour'], '--colour'],
+    [['clients', 'frobnicate'], 'frobnicate'],
+  ])('%j', (args, named) => {
+    const run = cli([...args, '--json']);
+    expect(run.status).toBe(1);
+    const body = oneObject(run);
+    expect(body).toEqual({ error: 'validation_failed', message: expect.stringContaining(named) });
+    expect(run.stderr).not.toContain('Usage:');
+  });
+
+  it('still shows the usage on stderr without --json', () => {
+    const run = cli(['clients', 'create', '--name', 'x', '--scopes', 'bogus:read']);
+    expect(run.status).toBe(1);
+    expect(run.stdout).toBe('');
+    expect(run.stderr).toContain('unknown scope(s): bogus:read');
+    expect(run.stderr).toContain('Usage: gatehouse clients create');
+  });
+
+  it('audit export: --json needs --out, and then prints one summary object', () => {
+    const refused = cli(['audit', 'export', '--json']);
+    expect(refused.status).toBe(1);
+    expect(oneObject(refused)).toMatchObject({
+      error: 'validation_failed',
+      errors: [{ field: 'out' }],
+    });
+
+    // Something to export: creating a client is a security event.
+    expect(cli(['clients', 'create', '--name', 'audited', '--scopes', 'orders:read']).status).toBe(
+      0,
+    );
+    const file = path.join(path.dirname(t.dbFile), 'audit.ndjson');
+    const exported = cli(['audit', 'export', '--out', file, '--json']);
+    expect(exported.status).toBe(0);
+    const summary = oneObject(exported) as { exported: number };
+    expect(summary).toMatchObject({ file, format: 'ndjson' });
+    expect(summary.exported).toBeGreaterThan(0);
+    expect(readFileSync(file, 'utf8').trim().split('\n')).toHaveLength(summary.exported);
+  });
+});
