@@ -102,12 +102,18 @@ export class EnvironmentVariables {
   @Max(60000)
   OUTBOX_POLL_MS = 500;
 
+  /**
+   * Delivery attempts before a message is dead-lettered. With the backoff
+   * (2 s doubling, capped at 10 min, equal jitter) 60 attempts keep retrying
+   * for 4.3-8.6 hours (outbox-retry.ts retryWindowMs), so an upstream outage
+   * of a few hours heals by itself; `gatehouse outbox retry` resends the rest.
+   */
   @IsOptional()
   @Type(() => Number)
   @IsInt()
   @Min(1)
-  @Max(100)
-  OUTBOX_MAX_ATTEMPTS = 10;
+  @Max(1000)
+  OUTBOX_MAX_ATTEMPTS = 60;
 
   @IsOptional()
   @Transform(toBool)

@@ -1,8 +1,16 @@
+import 'reflect-metadata';
 import { describe, expect, it } from '@jest/globals';
 
 import { PermanentDeliveryError } from '../connectors/ports/sinks.port.js';
 import { UpstreamError } from '../connectors/ports/upstream.error.js';
-import { describeFailure, RETRY_CAP_MS, retryDelayAfter, retryDelayMs } from './outbox-retry.js';
+import { loadConfig } from '../config/app-config.js';
+import {
+  describeFailure,
+  RETRY_CAP_MS,
+  retryDelayAfter,
+  retryDelayMs,
+  retryWindowMs,
+} from './outbox-retry.js';
 
 describe(retryDelayMs.name, () => {
   it('doubles with each attempt, between half and all of the exponential step', () => {
@@ -15,6 +23,29 @@ describe(retryDelayMs.name, () => {
   it('is capped', () => {
     expect(retryDelayMs(30, () => 1)).toBe(RETRY_CAP_MS);
     expect(retryDelayMs(30, () => 0)).toBe(RETRY_CAP_MS / 2);
+  });
+});
+
+describe(retryWindowMs.name, () => {
+  const HOUR = 3_600_000;
+
+  it('sums the delays between the attempts', () => {
+    expect(retryWindowMs(1, () => 1)).toBe(0);
+    expect(retryWindowMs(3, () => 1)).toBe(2_000 + 4_000);
+  });
+
+  it('gave up after 8.5-17 minutes with the old default of 10 attempts', () => {
+    expect(retryWindowMs(10, () => 0)).toBe(511_000);
+    expect(retryWindowMs(10, () => 1)).toBe(1_022_000);
+  });
+
+  it('keeps retrying through a four-hour outage with the default OUTBOX_MAX_ATTEMPTS', () => {
+    const { maxAttempts } = loadConfig({ DATABASE_URL: 'file:./data/unused.db' }).outbox;
+    expect(maxAttempts).toBe(60);
+    // The window stated in .env.example, README.md and docs/operations.md.
+    expect(retryWindowMs(maxAttempts, () => 0)).toBe(15_511_000); // 4 h 18 min
+    expect(retryWindowMs(maxAttempts, () => 1)).toBe(31_022_000); // 8 h 37 min
+    expect(retryWindowMs(maxAttempts, () => 0)).toBeGreaterThan(4 * HOUR);
   });
 });
 

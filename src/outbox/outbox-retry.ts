@@ -15,6 +15,18 @@ export function retryDelayMs(attempt: number, random: () => number = Math.random
 }
 
 /**
+ * How long a message that keeps failing is retried before it is dead-lettered:
+ * the sum of the delays between its `maxAttempts` attempts (the time the
+ * attempts themselves take, and longer waits a core system asks for, come on
+ * top). `random` 0 gives the shortest window, 1 the longest.
+ */
+export function retryWindowMs(maxAttempts: number, random: () => number = Math.random): number {
+  let total = 0;
+  for (let attempt = 1; attempt < maxAttempts; attempt++) total += retryDelayMs(attempt, random);
+  return total;
+}
+
+/**
  * The delay before the next attempt after `error`: the backoff, or longer when
  * the core system said how long to wait (`Retry-After` on a 429 or 503), up to
  * the cap, so a rate-limited Jira is not asked again before it allows it.
