@@ -20,6 +20,14 @@ import { REJECT_REASON_MAX, REVIEW_LIMIT_MAX } from '../admin/dto/internal-reque
 import { RequestReviewService, type Reviewer } from '../admin/request-review.service.js';
 import { OutboxService } from '../outbox/outbox.service.js';
 import {
+  OUTBOX_LIST_LIMIT_MAX,
+  OUTBOX_OPEN_STATUSES,
+  OutboxListQuery,
+  OutboxRetryCommand,
+} from '../outbox/outbox-admin.dto.js';
+import { OutboxAdminService, type OutboxMessageView } from '../outbox/outbox-admin.service.js';
+import { OUTBOX_TOPICS } from '../outbox/outbox.types.js';
+import {
   INTERNAL_REQUEST_ID_PATTERN,
   INTERNAL_REQUEST_STATUSES,
   type InternalRequestStatus,
@@ -41,6 +49,7 @@ interface Services {
   events: SecurityEventsService;
   audit: AuditTrailService;
   review: RequestReviewService;
+  outbox: OutboxAdminService;
   prisma: PrismaService;
 }
 
@@ -79,6 +88,7 @@ async function withServices<T>(fn: (s: Services) => Promise<T>): Promise<T> {
         ),
         events,
       ),
+      outbox: new OutboxAdminService(prisma, clock),
     });
   } finally {
     await writer.onModuleDestroy();
@@ -613,6 +623,95 @@ function reportCommanderError(error: CommanderError): void {
   const body = { error: 'validation_failed', message: message.replace(/^error: /, '') };
   process.stdout.write(`${JSON.stringify(body)}\n`);
 }
+
+// -------------------------------------------------------------------- outbox
+const outbox = program
+  .command('outbox')
+  .description('writes waiting for, or given up on, delivery to the core systems');
+
+function describeMessage(m: OutboxMessageView): string {
+  return [
+    m.id,
+    m.status.padEnd(10),
+    m.topic.padEnd(12),
+    m.aggregateId,
+    `attempts ${m.attempts}`,
+    `created ${m.createdAt}`,
+    `next ${m.nextAttemptAt}`,
+    `last error: ${m.lastError ?? '-'}`,
+  ].join('  ');
+}
+
+outbox
+  .command('list')
+  .description('undelivered messages, oldest first (ids, topics and errors; never the payload)')
+  .option('--status <status>', `only this status: ${OUTBOX_OPEN_STATUSES.join(', ')}`)
+  .option('--topic <topic>', `only this topic: ${OUTBOX_TOPICS.join(', ')}`)
+  .option('--limit <n>', `at most this many, 1-${OUTBOX_LIST_LIMIT_MAX}`, '50')
+  .option('--json', 'print one JSON object')
+  .action(async (opts: Output & { status?: string; topic?: string; limit: string }) => {
+    const query = await validateInput(OutboxListQuery, {
+      ...(opts.status !== undefined ? { status: opts.status } : {}),
+      ...(opts.topic !== undefined ? { topic: opts.topic } : {}),
+      limit: opts.limit,
+    });
+    const page = await withServices((s) => s.outbox.list(query));
+    print(
+      opts,
+      page,
+      [
+        ...page.messages.map(describeMessage),
+        page.messages.length === 0
+          ? '(no undelivered messages)'
+          : `${page.messages.length} of ${page.total} shown`,
+      ].join('\n'),
+    );
+  });
+
+outbox
+  .command('retry')
+  .description(
+    'move dead messages back to pending, attempts reset, due now (only those still dead); ' +
+      'exit code 2 when a named message does not exist',
+  )
+  .argument('[messageIds...]', 'ids from `outbox list`, e.g. msg_0197a3f2-…')
+  .option('--all-dead', 'every dead message (of --topic, if given)')
+  .option('--topic <topic>', `with --all-dead: only this topic: ${OUTBOX_TOPICS.join(', ')}`)
+  .option('--json', 'print one JSON object')
+  .action(async (ids: string[], opts: Output & { allDead?: boolean; topic?: string }) => {
+    if (opts.topic !== undefined && !opts.allDead) {
+      throw invalidArg('topic', 'only goes with --all-dead');
+    }
+    if (ids.length > 0 && opts.allDead) {
+      throw invalidArg('messageIds', 'name messages or use --all-dead, not both');
+    }
+    if (ids.length === 0 && !opts.allDead) {
+      throw invalidArg('messageIds', 'name at least one message id, or use --all-dead');
+    }
+    const command = await validateInput(OutboxRetryCommand, {
+      ...(ids.length > 0 ? { messageIds: ids } : { allDead: true }),
+      ...(opts.topic !== undefined ? { topic: opts.topic } : {}),
+    });
+    const result = await withServices((s) =>
+      s.outbox.retry(
+        command.messageIds
+          ? { ids: command.messageIds }
+          : { allDead: true, ...(command.topic ? { topic: command.topic } : {}) },
+      ),
+    );
+    print(
+      opts,
+      result,
+      [
+        `requeued ${result.requeued.length} message(s)${result.requeued.length ? ':' : ''}`,
+        ...result.requeued.map((id) => `  ${id}`),
+        ...result.skipped.map((m) =>
+          m.status === 'not_found' ? `not found: ${m.id}` : `skipped ${m.id}: ${m.status}`,
+        ),
+      ].join('\n'),
+    );
+    if (result.skipped.some((m) => m.status === 'not_found')) process.exitCode = 2;
+  });
 
 program.parseAsync(process.argv).catch((error: unknown) => {
   if (error instanceof CommanderError) return reportCommanderError(error);

@@ -1,9 +1,14 @@
 import { spawnSync, execFileSync } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { OutboxWorker } from '../../src/outbox/outbox.worker.js';
+import { WebhookReceiverFake } from '../contract/fakes/webhook-receiver.fake.js';
 import { TEST_SECRETS_ENV } from '../utils/template-db.js';
-import { startTestApp, type TestApp } from '../utils/test-app.js';
+import { startTestApp, TestClock, type TestApp } from '../utils/test-app.js';
+
+const WEBHOOK_SECRET = 'e2e-cli-webhook-secret-0123456789abcdef';
 
 interface Run {
   status: number | null;
@@ -217,5 +222,120 @@ describe('argument errors under --json (one JSON object on stdout, exit 1)', () 
     expect(summary).toMatchObject({ file, format: 'ndjson' });
     expect(summary.exported).toBeGreaterThan(0);
     expect(readFileSync(file, 'utf8').trim().split('\n')).toHaveLength(summary.exported);
+  });
+});
+
+describe('outbox dead letters: list, fix the core system, retry (docs/operations.md)', () => {
+  let t: TestApp;
+  let receiver: WebhookReceiverFake;
+  let writer: string;
+  const clock = new TestClock();
+  const cli = (args: string[]) => gatehouse(t.dbFile, args);
+  const drain = () => t.app.get(OutboxWorker).drain();
+  /** The CLI makes a message due at its own (real) time: the app's clock must not lag behind it. */
+  const catchUp = () => clock.advanceMs(Math.max(0, Date.now() - clock.now().getTime()));
+
+  beforeAll(async () => {
+    receiver = await new WebhookReceiverFake(WEBHOOK_SECRET).start();
+    t = await startTestApp({
+      clock,
+      env: {
+        OUTBOX_MAX_ATTEMPTS: '2',
+        CONNECTOR_NOTIFICATIONS: 'webhook',
+        NOTIFY_WEBHOOK_URL: receiver.url,
+        NOTIFY_WEBHOOK_SECRET: WEBHOOK_SECRET,
+      },
+    });
+    writer = await t.token(['handoff:write'], { limits: { read: 1000, write: 1000 } });
+  });
+  afterAll(async () => {
+    await t.close();
+    await receiver.stop();
+  });
+
+  it('dead-letters a notification the receiver keeps refusing, lists it without its payload, and resends it', async () => {
+    const summary = 'Chị Lan, 0912 345 678, wants a refund';
+    const res = await t.http
+      .post('/v1/handoffs')
+      .auth(writer, { type: 'bearer' })
+      .set('idempotency-key', randomUUID())
+      .send({ conversationId: 'conv-cli-outbox', reason: 'other', summary });
+    expect(res.status).toBe(201);
+    const handoffId = res.body.handoffId as string;
+
+    // The staff webhook is down for both attempts OUTBOX_MAX_ATTEMPTS allows.
+    receiver.failNext({ status: 503 });
+    receiver.failNext({ status: 503 });
+    await drain();
+    clock.advanceMs(5_000);
+    await drain();
+    expect(receiver.processed).toHaveLength(0);
+
+    const listed = cli(['outbox', 'list', '--status', 'dead', '--json']);
+    expect(listed.status).toBe(0);
+    const dead = oneObject(listed) as { total: number; messages: Record<string, unknown>[] };
+    expect(dead.total).toBe(1);
+    const [message] = dead.messages;
+    expect(message).toEqual({
+      id: expect.stringMatching(/^msg_/),
+      topic: 'staff.notify',
+      aggregateId: handoffId,
+      status: 'dead',
+      attempts: 2,
+      lastError: 'webhook notify.staff failed (status 503)',
+      createdAt: expect.any(String),
+      nextAttemptAt: expect.any(String),
+    });
+    const id = message?.id as string;
+    const human = cli(['outbox', 'list']);
+    expect(human.stdout).toContain(id);
+    for (const out of [listed.stdout, human.stdout]) {
+      expect(out).not.toContain('0912');
+      expect(out).not.toContain('refund');
+    }
+
+    // The receiver is back: resend.
+    const retried = cli(['outbox', 'retry', id, '--json']);
+    expect(retried.status).toBe(0);
+    expect(oneObject(retried)).toEqual({ requeued: [id], skipped: [] });
+    catchUp();
+    await expect(drain()).resolves.toBe(1);
+    expect(receiver.processed.map((d) => d.id)).toEqual([id]);
+    expect(receiver.processed[0]?.body.data.handoffId).toBe(handoffId);
+
+    expect(oneObject(cli(['outbox', 'list', '--json']))).toEqual({ messages: [], total: 0 });
+    // Only a dead message is requeued: a second retry changes nothing.
+    expect(oneObject(cli(['outbox', 'retry', id, '--json']))).toEqual({
+      requeued: [],
+      skipped: [{ id, status: 'delivered' }],
+    });
+    expect(oneObject(cli(['outbox', 'retry', '--all-dead', '--json']))).toEqual({
+      requeued: [],
+      skipped: [],
+    });
+  });
+
+  it('refuses bad input and says a named message does not exist (exit 2)', () => {
+    const missing = cli(['outbox', 'retry', 'msg_00000000-0000-7000-8000-000000000000', '--json']);
+    expect(missing.status).toBe(2);
+    expect(oneObject(missing)).toEqual({
+      requeued: [],
+      skipped: [{ id: 'msg_00000000-0000-7000-8000-000000000000', status: 'not_found' }],
+    });
+    const cases: [string[], string][] = [
+      [['outbox', 'retry'], 'messageIds'],
+      [['outbox', 'retry', 'HO-1234'], 'messageIds'],
+      [['outbox', 'retry', 'msg_1', '--all-dead'], 'messageIds'],
+      [['outbox', 'retry', 'msg_1', '--topic', 'crm.lead'], 'topic'],
+      [['outbox', 'retry', '--all-dead', '--topic', 'jira'], 'topic'],
+      [['outbox', 'list', '--status', 'delivered'], 'status'],
+      [['outbox', 'list', '--limit', '0'], 'limit'],
+      [['outbox', 'list', '--limit', 'ten'], 'limit'],
+    ];
+    for (const [args, field] of cases) {
+      const run = cli([...args, '--json']);
+      expect({ args, status: run.status }).toEqual({ args, status: 1 });
+      expect(fieldsOf(oneObject(run))).toEqual([field]);
+    }
   });
 });
