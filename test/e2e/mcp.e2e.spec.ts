@@ -463,7 +463,8 @@ describe('MCP server (POST /mcp, Streamable HTTP)', () => {
   });
 
   it('throttles tool calls per client and tool class, as over HTTP', async () => {
-    const { client } = await connect(await t.token(['inventory:read'], { limits: { read: 2 } }));
+    // Connecting costs two reads (initialize, notifications/initialized); each call one more.
+    const { client } = await connect(await t.token(['inventory:read'], { limits: { read: 4 } }));
     const search = () => call(client, 'search_products', { q: 'ban go' });
     expect((await search()).isError).toBeFalsy();
     expect((await search()).isError).toBeFalsy();
@@ -478,6 +479,25 @@ describe('MCP server (POST /mcp, Streamable HTTP)', () => {
       transport: 'mcp',
       outcome: 'throttled',
     });
+  });
+
+  it('counts every message other than tools/call as a read, each message of a batch', async () => {
+    const bearer = await t.token(['inventory:read'], { limits: { read: 3 } });
+    const headers = {
+      authorization: `Bearer ${bearer}`,
+      'mcp-protocol-version': PROTOCOL_REVISION,
+    };
+    const list = (id: number) => ({ jsonrpc: '2.0', id, method: 'tools/list' });
+    const one = await post(JSON.stringify(list(1)), headers);
+    expect(one.status).toBe(200);
+    expect(one.headers.get('ratelimit-remaining')).toBe('2');
+    const batch = await post(JSON.stringify([list(2), list(3)]), headers);
+    expect(batch.status).toBe(200);
+    expect(batch.headers.get('ratelimit-remaining')).toBe('0');
+    const refused = await post(JSON.stringify(list(4)), headers);
+    expect(refused.status).toBe(429);
+    expect(refused.headers.get('retry-after')).not.toBeNull();
+    expect(await refused.json()).toMatchObject({ code: 'rate_limited', retryable: true });
   });
 
   it('cannot be impersonated: a forged internal marker is stripped and ignored', async () => {

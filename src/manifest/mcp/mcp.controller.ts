@@ -6,6 +6,7 @@ import type { Principal } from '../../auth/principal.js';
 import { Public } from '../../auth/public.decorator.js';
 import { GatehouseError } from '../../common/errors/gatehouse.error.js';
 import { APP_CONFIG, type AppConfig } from '../../config/app-config.js';
+import { ThrottlingService } from '../../throttling/throttling.service.js';
 import { McpService } from './mcp.service.js';
 
 /** The request headers the Streamable HTTP transport reads. */
@@ -26,6 +27,7 @@ export class McpController {
   constructor(
     private readonly mcp: McpService,
     private readonly auth: AuthGuard,
+    private readonly throttling: ThrottlingService,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {
     this.resourceMetadata = `${config.token.issuer}/.well-known/oauth-protected-resource`;
@@ -53,6 +55,11 @@ export class McpController {
     }
     const principal = await this.authenticate(request);
     request.principal = principal;
+    // The throttle guard ran before the caller was known. Each tools/call is counted
+    // as the tool's own request when dispatched; every other message counts as a read.
+    for (let i = 0; i < messagesCounted(request.body); i++) {
+      this.throttling.enforce(await this.throttling.forClient(principal, 'read'), reply);
+    }
     const exchange = await this.mcp.handle(this.webRequest(request), request.body, principal, {
       headers: request.headers,
       remoteAddress: request.raw.socket.remoteAddress ?? request.ip,
@@ -106,6 +113,12 @@ export class McpController {
     }
     return new Request(new URL(request.url, this.config.token.issuer), { method: 'POST', headers });
   }
+}
+
+/** JSON-RPC messages in the body (one, or a batch) other than tools/call. */
+function messagesCounted(body: unknown): number {
+  const messages: unknown[] = Array.isArray(body) ? body : [body];
+  return messages.filter((m) => (m as { method?: unknown } | null)?.method !== 'tools/call').length;
 }
 
 function originOf(url: string): string {
