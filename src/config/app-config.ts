@@ -186,6 +186,13 @@ export class EnvironmentVariables {
   @Type(() => Number)
   @IsInt()
   @Min(0)
+  @Max(60_000)
+  READINESS_PING_CACHE_MS = 5000;
+
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(0)
   @Max(120_000)
   SQLITE_BUSY_TIMEOUT_MS = 10_000;
 
@@ -282,6 +289,8 @@ export interface AppConfig {
   databasePoolSize: number;
   /** How long read-only connector answers are reused (0 = off). */
   readCacheTtlMs: number;
+  /** How long a core system's readiness ping answers every /readyz (0: only concurrent probes share one). */
+  readinessPingCacheMs: number;
   /** Embedded store: how long a write waits while another process (the CLI) holds the write lock. */
   sqliteBusyTimeoutMs: number;
   /** Extra field names or dotted paths the audit trail redacts, beyond the safe defaults. */
@@ -379,6 +388,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     seedDemoData: vars.SEED_DEMO_DATA,
     databasePoolSize: vars.DATABASE_POOL_SIZE,
     readCacheTtlMs: vars.READ_CACHE_TTL_MS,
+    readinessPingCacheMs: vars.READINESS_PING_CACHE_MS,
     sqliteBusyTimeoutMs: vars.SQLITE_BUSY_TIMEOUT_MS,
     auditRedactFields: (vars.AUDIT_REDACT_FIELDS ?? '')
       .split(',')

@@ -172,3 +172,33 @@ describe('ERPNext connector through the real app (check_inventory, get_delivery_
     expect(logs).not.toContain(fake.url);
   });
 });
+
+describe('/readyz on ERPNext: probes share pings', () => {
+  let fake: FakeErpNext;
+  let t: TestApp;
+  const PING = '/api/method/frappe.auth.get_logged_user';
+
+  beforeAll(async () => {
+    fake = await new FakeErpNext(API_KEY, API_SECRET, erpnextDataSet()).start();
+    t = await startTestApp({
+      env: {
+        CONNECTOR_INVENTORY: 'erpnext',
+        ERPNEXT_URL: fake.url,
+        ERPNEXT_API_KEY: API_KEY,
+        ERPNEXT_API_SECRET: API_SECRET,
+        READINESS_PING_CACHE_MS: '60000',
+      },
+    });
+  });
+  afterAll(async () => {
+    await t.close();
+    await fake.stop();
+  });
+
+  it('answers any number of unauthenticated probes with one ping per cache period', async () => {
+    const probes = await Promise.all(Array.from({ length: 10 }, () => t.http.get('/readyz')));
+    expect(probes.map((r) => r.status)).toEqual(Array(10).fill(200));
+    for (let i = 0; i < 5; i += 1) expect((await t.http.get('/readyz')).status).toBe(200);
+    expect(fake.callsTo('GET', PING)).toHaveLength(1);
+  });
+});

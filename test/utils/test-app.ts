@@ -49,6 +49,8 @@ export async function startTestApp(options: StartOptions = {}): Promise<TestApp>
     THROTTLE_TOKEN_PER_IP_PER_MINUTE: '100000',
     // Suites assert each call's upstream record; the cache has its own tests.
     READ_CACHE_TTL_MS: '0',
+    // Suites follow each readiness ping; the ping cache has its own test.
+    READINESS_PING_CACHE_MS: '0',
     THROTTLE_AUTH_FAILURES_PER_IP_PER_MINUTE: '100000',
     ...TEST_SECRETS_ENV,
     ...options.env,
