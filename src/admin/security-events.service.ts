@@ -12,6 +12,7 @@ export type SecurityEventType =
   | 'api_key.rotated'
   | 'api_key.revoked'
   | 'signing_key.rotated'
+  | 'signing_key.revoked'
   | 'auth.failed'
   | 'internal_request.approved'
   | 'internal_request.rejected';

@@ -79,6 +79,24 @@ export class SigningKeysService implements OnModuleDestroy {
     return { kid, retiring: previous.map((p) => p.kid) };
   }
 
+  /**
+   * Stops a key at once, for a leaked key: it leaves JWKS and tokens it signed
+   * fail (in other processes within KEY_REFRESH_MS). Revoking the active key
+   * first creates a new one, so tokens can still be issued.
+   */
+  async revoke(kid: string): Promise<{ kid: string; active: string } | undefined> {
+    // Only ever called for a leak: the caller records the security event.
+    const key = await this.prisma.signingKey.findUnique({ where: { kid } });
+    if (!key || (key.status !== 'active' && key.status !== 'retiring')) return undefined;
+    if (key.status === 'active') await this.createKey();
+    await this.prisma.signingKey.update({
+      where: { kid },
+      data: { status: 'revoked', retiredAt: this.clock.now() },
+    });
+    await this.refresh();
+    return { kid, active: this.signingKey().kid };
+  }
+
   async list(): Promise<SigningKeyView[]> {
     await this.retireExpired();
     const rows = await this.prisma.signingKey.findMany({ orderBy: { createdAt: 'asc' } });
@@ -160,6 +178,11 @@ export class SigningKeysService implements OnModuleDestroy {
   signingKey(): ActiveKey {
     if (!this.active) throw new Error('no active signing key; SigningKeysService.init() not run');
     return this.active;
+  }
+
+  /** Whether tokens signed by `kid` still verify (it is active or retiring, as last loaded). */
+  verifies(kid: string): boolean {
+    return this.verification.has(kid);
   }
 
   /** The verification key for a kid; an unknown kid reloads at most once per 5 s. */

@@ -33,11 +33,17 @@ export interface IssuedToken {
 
 const CACHE_LIMIT = 50_000;
 
+interface VerifiedToken {
+  claims: AccessTokenClaims;
+  /** The key that signed it: a cached token stops verifying once that key is revoked. */
+  kid: string;
+}
+
 /** Issues and verifies RFC 9068 access tokens (JWT, ES256, typ at+jwt). */
 @Injectable()
 export class TokenService {
   /** Verified tokens by their exact text: each token's signature is checked once per lifetime. */
-  private readonly verified = new Map<string, AccessTokenClaims>();
+  private readonly verified = new Map<string, VerifiedToken>();
 
   constructor(
     private readonly keys: SigningKeysService,
@@ -72,21 +78,27 @@ export class TokenService {
     const nowMs = this.clock.now().getTime();
     const cached = this.verified.get(token);
     if (cached) {
-      if (cached.exp * 1000 + this.config.token.clockToleranceSeconds * 1000 > nowMs) return cached;
+      const { claims, kid } = cached;
+      const live = claims.exp * 1000 + this.config.token.clockToleranceSeconds * 1000 > nowMs;
+      if (live && this.keys.verifies(kid)) return claims;
       this.verified.delete(token);
-      throw invalidToken('The access token has expired.');
+      throw invalidToken(
+        live ? 'The access token could not be verified.' : 'The access token has expired.',
+      );
     }
-    let payload: JWTPayload;
+    let verified: { payload: JWTPayload; protectedHeader: JWTHeaderParameters };
     try {
-      ({ payload } = await jwtVerify(token, (header) => this.keyFor(header), {
+      verified = await jwtVerify(token, (header) => this.keyFor(header), {
         algorithms: [SIGNING_ALG],
         issuer: this.config.token.issuer,
         audience: this.config.token.audience,
         typ: 'at+jwt',
         clockTolerance: this.config.token.clockToleranceSeconds,
         currentDate: new Date(nowMs),
+        // Gatehouse issues nothing longer-lived: a token claiming a longer life was not ours.
+        maxTokenAge: this.config.token.ttlSeconds,
         requiredClaims: ['iss', 'aud', 'sub', 'exp', 'iat', 'jti', 'client_id', 'scope'],
-      }));
+      });
     } catch (error) {
       throw invalidToken(
         error instanceof joseErrors.JWTExpired
@@ -94,16 +106,22 @@ export class TokenService {
           : 'The access token could not be verified.',
       );
     }
-    const claims = toClaims(payload);
+    const claims = toClaims(verified.payload);
+    // keyFor accepted only a string kid.
+    const kid = verified.protectedHeader.kid as string;
     // jose checks exp and nbf; a token claiming to be issued in the future is forged or from a skewed clock.
     if (claims.iat * 1000 > nowMs + this.config.token.clockToleranceSeconds * 1000) {
       throw invalidToken('The access token was issued in the future.');
+    }
+    // Ours live TOKEN_TTL_SECONDS; a longer one was signed with a leaked key, not issued here.
+    if (claims.exp - claims.iat > this.config.token.ttlSeconds) {
+      throw invalidToken('The access token could not be verified.');
     }
     if (this.verified.size >= CACHE_LIMIT) {
       const oldest = this.verified.keys().next().value;
       if (oldest !== undefined) this.verified.delete(oldest);
     }
-    this.verified.set(token, claims);
+    this.verified.set(token, { claims, kid });
     return claims;
   }
 

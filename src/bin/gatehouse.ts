@@ -449,6 +449,26 @@ signing
   });
 
 signing
+  .command('revoke <kid>')
+  .description(
+    'stop a leaked signing key now: it leaves JWKS and its tokens fail (a new key replaces an active one)',
+  )
+  .option('--json', 'print one JSON object')
+  .action(async (kid: string, opts: Output) => {
+    const revoked = await withServices(async (s) => {
+      const r = await s.signingKeys.revoke(kid);
+      if (!r) {
+        throw new GatehouseError('credential_not_found', {
+          detail: `No active or retiring signing key ${kid}.`,
+        });
+      }
+      await s.events.record('signing_key.revoked', { credentialId: kid, actor: 'cli' }, 'cli');
+      return r;
+    });
+    print(opts, revoked, `revoked signing key ${revoked.kid}; active: ${revoked.active}`);
+  });
+
+signing
   .command('list')
   .description('signing keys and their state (retires keys whose tokens have all expired)')
   .option('--json', 'print one JSON object')

@@ -379,6 +379,11 @@ describe('OAuth token endpoint and access-token verification', () => {
         const now = Math.floor(Date.now() / 1000);
         await expectRefused(await sign(claims({ iat: now + 600, nbf: now - 10, exp: now + 900 })));
       });
+      it('living longer than Gatehouse issues tokens for (TOKEN_TTL_SECONDS)', async () => {
+        const now = Math.floor(Date.now() / 1000);
+        await expectRefused(await sign(claims({ exp: now + 10 * 365 * 24 * 3600 })));
+        await expectRefused(await sign(claims({ iat: now - 400, nbf: now - 400, exp: now + 60 })));
+      });
       it('missing jti', async () => expectRefused(await sign(claims({ jti: undefined }))));
       it('sub different from client_id', async () =>
         expectRefused(await sign(claims({ sub: 'cl_other' }))));

@@ -292,6 +292,27 @@ describe('credential lifecycle (SPEC §3)', () => {
       const lateToken = await t.tokenFor(client);
       expect((await get(READ, bearer(lateToken))).status).toBe(200);
     });
+
+    it('revokes a leaked key at once: its cached tokens fail and a new key signs', async () => {
+      const client = remember(await t.client(['inventory:read']));
+      const keys = t.app.get(SigningKeysService);
+      const leaked = keys.signingKey().kid;
+      const token = await t.tokenFor(client);
+      // Verified once, so the next call is answered from the verification cache.
+      expect((await get(READ, bearer(token))).status).toBe(200);
+      const revoked = await keys.revoke(leaked);
+      expect(revoked).toEqual({ kid: leaked, active: expect.not.stringMatching(leaked) });
+      const refused = await get(READ, bearer(token));
+      expect(refused.status).toBe(401);
+      expect(refused.body).toMatchObject({ code: 'invalid_token' });
+      const jwks = (await get('/.well-known/jwks.json', {})).body.keys.map(
+        (k: { kid: string }) => k.kid,
+      );
+      expect(jwks).not.toContain(leaked);
+      expect(jwks).toContain(revoked?.active);
+      expect((await get(READ, bearer(await t.tokenFor(client)))).status).toBe(200);
+      expect(await keys.revoke(leaked)).toBeUndefined();
+    });
   });
 
   describe('admin API', () => {
@@ -412,6 +433,12 @@ describe('credential lifecycle (SPEC §3)', () => {
       const signing = cli(db, ['signing-keys', 'rotate']);
       expect(signing.kid).toMatch(/^[A-Za-z0-9_-]{43}$/);
       expect(cli(db, ['signing-keys', 'list']).keys.length).toBeGreaterThanOrEqual(2);
+      const revoked = cli(db, ['signing-keys', 'revoke', signing.kid]);
+      expect(revoked).toEqual({ kid: signing.kid, active: expect.stringMatching(/^[\w-]{43}$/) });
+      expect(revoked.active).not.toBe(signing.kid);
+      const states = cli(db, ['signing-keys', 'list']).keys as { kid: string; status: string }[];
+      expect(states.find((k) => k.kid === signing.kid)?.status).toBe('revoked');
+      expect(states.find((k) => k.kid === revoked.active)?.status).toBe('active');
       const disabled = cli(db, ['clients', 'disable', created.clientId]);
       expect(disabled.status).toBe('disabled');
       expect(
@@ -432,6 +459,12 @@ describe('credential lifecycle (SPEC §3)', () => {
       }
       expect(status).toBe(1);
       expect(JSON.parse(out)).toMatchObject({ error: 'client_not_found' });
+      expect(() => cli(t.dbFile, ['signing-keys', 'revoke', 'no-such-kid'])).toThrow(
+        expect.objectContaining({
+          status: 1,
+          stdout: expect.stringContaining('"error":"credential_not_found"'),
+        }),
+      );
     });
   });
 
