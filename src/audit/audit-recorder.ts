@@ -10,9 +10,19 @@ import { INFRASTRUCTURE_PATH, isRefusedScrape } from '../common/http/infrastruct
 import { isStoreUnavailable, STORE_UNAVAILABLE_DETAIL } from '../database/store-unavailable.js';
 import type { Prisma } from '../generated/sqlite/client.js';
 import { AuditWriter, type AuditEventInput, type AuditOutcome } from './audit-writer.service.js';
-import { dropsField, redact, redactText, REDACTED, type RedactionRules } from './redaction.js';
+import { redactSummary, type RedactionRules } from './redaction.js';
 
 const AGENT_HEADER_VALUE = /^[A-Za-z0-9._:@/+=-]{1,128}$/;
+/**
+ * Answers given before the body was looked at (no credential, over the size
+ * limit, throttled): recording the body would only let an outside caller
+ * grow the append-only trail with whatever it sends.
+ */
+const BODY_NOT_READ = new Set([401, 413, 429]);
+const BODY_NOT_RECORDED = '[NOT RECORDED]';
+/** The MCP exchange's own route: its `params.name` names a tool, not a person. */
+const MCP_ROUTE = '/mcp';
+const MCP_PLAIN_PATHS = ['body.params.name'];
 
 /**
  * Builds one audit event per API request from what the request carried and
@@ -22,6 +32,9 @@ const AGENT_HEADER_VALUE = /^[A-Za-z0-9._:@/+=-]{1,128}$/;
 export class AuditRecorder {
   private readonly logger = new Logger(AuditRecorder.name);
   private readonly rules: RedactionRules;
+  private readonly mcpRules: RedactionRules;
+  /** Per tool's `auditPlain` list, so each rules object is compiled once. */
+  private readonly responseRules = new WeakMap<readonly string[], RedactionRules>();
 
   constructor(
     private readonly writer: AuditWriter,
@@ -29,6 +42,7 @@ export class AuditRecorder {
     @Inject(SERVER_SECRETS) private readonly secrets: ServerSecrets,
   ) {
     this.rules = { extraFields: config.auditRedactFields };
+    this.mcpRules = { extraFields: config.auditRedactFields, plainPaths: MCP_PLAIN_PATHS };
   }
 
   /** API calls; and scrapes of /metrics refused for their token (401, 429): a security event. */
@@ -75,6 +89,8 @@ export class AuditRecorder {
     const ctx = request.ctx;
     const principal = request.principal;
     const headers = request.headers;
+    const route = ctx.route ?? request.url.split('?')[0] ?? request.url;
+    const requestBody = request.body ?? null;
     return {
       kind: 'request',
       transport: ctx.transport,
@@ -87,17 +103,32 @@ export class AuditRecorder {
       endUserHash: this.hashEndUser(headers['x-end-user-id']),
       tool: ctx.tool ?? null,
       method: request.method,
-      route: ctx.route ?? request.url.split('?')[0] ?? request.url,
+      route,
       status,
       outcome: outcomeOf(status, body),
       latencyMs: elapsedMs(ctx),
-      request: redact(
-        { params: request.params ?? {}, query: request.query ?? {}, body: request.body ?? null },
-        this.rules,
+      request: redactSummary(
+        {
+          params: request.params ?? {},
+          query: request.query ?? {},
+          body: requestBody !== null && BODY_NOT_READ.has(status) ? BODY_NOT_RECORDED : requestBody,
+        },
+        route === MCP_ROUTE ? this.mcpRules : this.rules,
       ),
-      response: summarize(status, body, this.rules, ctx.auditPlain ?? []),
+      response: redactSummary(summarize(status, body), this.rulesFor(ctx.auditPlain)),
       upstream: ctx.upstream,
     };
+  }
+
+  /** A tool's `auditPlain` answer fields are top-level paths of its response summary. */
+  private rulesFor(plain: readonly string[] | undefined): RedactionRules {
+    if (!plain || plain.length === 0) return this.rules;
+    let rules = this.responseRules.get(plain);
+    if (!rules) {
+      rules = { extraFields: this.rules.extraFields, plainPaths: plain };
+      this.responseRules.set(plain, rules);
+    }
+    return rules;
   }
 
   private hashEndUser(value: string | string[] | undefined): string | null {
@@ -125,25 +156,15 @@ export function outcomeOf(status: number, body: unknown): AuditOutcome {
 }
 
 /** A short summary: problem code for errors, counts and ids for successes — never whole records. */
-function summarize(
-  status: number,
-  body: unknown,
-  rules: RedactionRules,
-  plain: readonly string[],
-): unknown {
+function summarize(status: number, body: unknown): Record<string, unknown> {
   if (!body || typeof body !== 'object') return {};
   const record = body as Record<string, unknown>;
   if (status >= 400) {
-    return redact(
-      { code: record.code ?? record.error ?? null, errors: record.errors ?? undefined },
-      rules,
-    );
+    return { code: record.code ?? record.error ?? null, errors: record.errors ?? undefined };
   }
   const summary: Record<string, unknown> = {};
-  const plainText: [string, string][] = [];
   for (const [key, value] of Object.entries(record)) {
     if (Array.isArray(value)) summary[`${key}Count`] = value.length;
-    else if (typeof value === 'string' && plain.includes(key)) plainText.push([key, value]);
     else if (
       value === null ||
       typeof value === 'string' ||
@@ -152,12 +173,7 @@ function summarize(
     )
       summary[key] = value;
   }
-  const redacted = redact(summary, rules) as Record<string, unknown>;
-  for (const [key, value] of plainText) {
-    // AUDIT_REDACT_FIELDS still wins: the operator's list drops a field whatever the tool says.
-    redacted[key] = dropsField(key, rules) ? REDACTED : redactText(value);
-  }
-  return redacted;
+  return summary;
 }
 
 function parseBody(payload: unknown): unknown {

@@ -208,6 +208,131 @@ describe('audit trail (SPEC §8)', () => {
     expect(verify.body).toEqual({ ok: true, checked: seqs.length, firstBrokenSeq: null });
   });
 
+  describe('bounded summaries (no inflating the trail from outside)', () => {
+    const SUMMARY_LIMIT = 4096;
+    /** The review's proof: a 62 KB JSON object of 5,000 keys. */
+    const manyKeys = Object.fromEntries(
+      Array.from({ length: 5000 }, (_, i) => [`k${String(i).padStart(4, '0')}`, 'x']),
+    );
+    const eventOf = (res: { headers: Record<string, string> }) =>
+      db
+        .prepare('SELECT * FROM AuditEvent WHERE requestId = ?')
+        .get(res.headers['x-request-id']) as AuditRow & { method: string; route: string };
+    const storedBytes = (text: string) => Buffer.byteLength(text, 'utf8');
+
+    it('keeps 50 keys of a 5,000-key body answered 400, and counts the rest', async () => {
+      expect(JSON.stringify(manyKeys).length).toBe(60_001);
+      const res = await t.http
+        .post('/v1/leads')
+        .auth(reader, { type: 'bearer' })
+        .set('idempotency-key', randomUUID())
+        .send(manyKeys);
+      expect(res.status).toBe(400);
+      const event = eventOf(res);
+      expect(storedBytes(event.request)).toBeLessThanOrEqual(SUMMARY_LIMIT);
+      expect(storedBytes(event.response)).toBeLessThanOrEqual(SUMMARY_LIMIT);
+      const body = JSON.parse(event.request).body as Record<string, string>;
+      expect(Object.keys(body)).toEqual([
+        ...Array.from({ length: 50 }, (_, i) => `k${String(i).padStart(4, '0')}`),
+        '…',
+      ]);
+      expect(body['…']).toBe('4950 more keys');
+      const response = JSON.parse(event.response) as { code: string; errors: unknown[] };
+      expect(response.code).toBe('validation_failed');
+      expect(response.errors).toHaveLength(21);
+      expect(response.errors[20]).toMatch(/^\[\+\d+ more\]$/);
+    });
+
+    it('cuts a summary over 4 KiB to fit and says so', async () => {
+      const longValues = Object.fromEntries(
+        Array.from({ length: 100 }, (_, i) => [`note${i}`, `${i} ${'z'.repeat(490)}`]),
+      );
+      const res = await t.http
+        .post('/v1/leads')
+        .auth(reader, { type: 'bearer' })
+        .set('idempotency-key', randomUUID())
+        .send(longValues);
+      expect(res.status).toBe(400);
+      const event = eventOf(res);
+      expect(storedBytes(event.request)).toBeLessThanOrEqual(SUMMARY_LIMIT);
+      const summary = JSON.parse(event.request) as {
+        '[TRUNCATED]': string;
+        body: Record<string, string>;
+      };
+      // The full summary: 50 kept keys of ~500 characters each.
+      expect(summary['[TRUNCATED]']).toMatch(/^2\d{4} bytes cut to 4096$/);
+      const shown = Object.keys(summary.body).filter((k) => k !== '…');
+      expect(shown).toEqual(Array.from({ length: shown.length }, (_, i) => `note${i}`));
+      expect(summary.body.note0).toBe(`0 ${'z'.repeat(490)}`);
+      expect(summary.body['…']).toBe(`${100 - shown.length} more keys`);
+    });
+
+    it('records no body for a 401 or a 429: method, route and status only', async () => {
+      const anonymous = await t.http.post('/v1/leads').send(manyKeys);
+      expect(anonymous.status).toBe(401);
+      const limited = await t.token(['leads:write'], { limits: { write: 1 } });
+      const send = () =>
+        t.http
+          .post('/v1/leads')
+          .auth(limited, { type: 'bearer' })
+          .set('idempotency-key', randomUUID())
+          .send(manyKeys);
+      expect((await send()).status).toBe(400);
+      const throttled = await send();
+      expect(throttled.status).toBe(429);
+      for (const [res, status] of [
+        [anonymous, 401],
+        [throttled, 429],
+      ] as const) {
+        const event = eventOf(res);
+        expect(event).toMatchObject({
+          method: 'POST',
+          route: '/v1/leads',
+          tool: 'create_lead',
+          status,
+        });
+        expect(JSON.parse(event.request)).toEqual({
+          params: {},
+          query: {},
+          body: '[NOT RECORDED]',
+        });
+      }
+    });
+
+    it("shows the MCP exchange's tool name while the lead's name inside its arguments stays masked", async () => {
+      const email = `mcp-audit-${Date.now()}@example.vn`;
+      const res = await t.http
+        .post('/mcp')
+        .auth(reader, { type: 'bearer' })
+        .set('accept', 'application/json, text/event-stream')
+        .send({
+          jsonrpc: '2.0',
+          id: 1,
+          method: 'tools/call',
+          params: {
+            name: 'create_lead',
+            arguments: { ...lead(email), idempotencyKey: randomUUID() },
+          },
+        });
+      expect(res.status).toBe(200);
+      const [exchange, call] = db
+        .prepare('SELECT * FROM AuditEvent WHERE requestId = ? ORDER BY route = ? DESC')
+        .all(res.headers['x-request-id'], '/mcp') as (AuditRow & { route: string })[];
+      expect(exchange).toMatchObject({ route: '/mcp', tool: null, transport: 'mcp' });
+      expect(call).toMatchObject({ route: '/v1/leads', tool: 'create_lead', status: 201 });
+      const params = JSON.parse(exchange.request).body.params;
+      expect(params.name).toBe('create_lead');
+      expect(params.arguments).toMatchObject({ name: 'P*** M*** C***', email: 'm***@e***.vn' });
+      expect(JSON.parse(call.request).body.name).toBe('P*** M*** C***');
+      expect(exchange.request + call.request).not.toContain('Phạm Minh Châu');
+    });
+
+    it('keeps the chain valid over the bounded rows', async () => {
+      const verify = await t.http.get('/v1/audit-events/verify').auth(auditor, { type: 'bearer' });
+      expect(verify.body).toMatchObject({ ok: true, firstBrokenSeq: null });
+    });
+  });
+
   it('refuses UPDATE and DELETE in the database', () => {
     expect(() => db.prepare("UPDATE AuditEvent SET outcome = 'ok' WHERE seq = 1").run()).toThrow(
       /append-only/,
