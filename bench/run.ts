@@ -396,7 +396,7 @@ async function main(): Promise<void> {
   const env: NodeJS.ProcessEnv = {
     PATH: process.env.PATH,
     DATABASE_URL: settings.databaseUrl ?? `file:${path.join(dir, 'gatehouse.db')}`,
-    ...(settings.databaseUrl ? serverSecrets() : {}),
+    ...(settings.databaseUrl ? { ...serverSecrets(), SEED_DEMO_DATA: 'true' } : {}),
     ...(settings.redisUrl ? { REDIS_URL: settings.redisUrl } : {}),
     HOST: '127.0.0.1',
     PORT: String(gatePort),

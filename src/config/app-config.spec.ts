@@ -45,3 +45,18 @@ describe('IDEMPOTENCY_TTL_HOURS', () => {
     expect(configError({ IDEMPOTENCY_TTL_HOURS: '721' })).toContain('IDEMPOTENCY_TTL_HOURS');
   });
 });
+
+describe('SEED_DEMO_DATA', () => {
+  const postgres = {
+    DATABASE_URL: 'postgresql://gatehouse@127.0.0.1:5432/gatehouse',
+    GATEHOUSE_PEPPER: Buffer.alloc(32, 1).toString('base64'),
+    GATEHOUSE_KEY_ENCRYPTION_KEY: Buffer.alloc(32, 2).toString('base64'),
+  };
+
+  it('seeds the embedded store by default, never PostgreSQL unless asked', () => {
+    expect(loadConfig({}).seedDemoData).toBe(true);
+    expect(loadConfig(postgres).seedDemoData).toBe(false);
+    expect(loadConfig({ ...postgres, SEED_DEMO_DATA: 'true' }).seedDemoData).toBe(true);
+    expect(loadConfig({ SEED_DEMO_DATA: 'false' }).seedDemoData).toBe(false);
+  });
+});

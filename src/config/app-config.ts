@@ -159,10 +159,12 @@ export class EnvironmentVariables {
   @IsIn(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
   LOG_LEVEL = 'info';
 
+  // Unset: seed on the embedded store (the demo), not on PostgreSQL (production), where demo
+  // orders and a demo client holding every tool scope would be a liability.
   @IsOptional()
   @Transform(toBool)
   @IsBoolean()
-  SEED_DEMO_DATA = true;
+  SEED_DEMO_DATA?: boolean;
 
   @IsOptional()
   @IsString()
@@ -385,7 +387,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       .map((o) => o.trim())
       .filter(Boolean),
     logLevel: vars.LOG_LEVEL,
-    seedDemoData: vars.SEED_DEMO_DATA,
+    seedDemoData: vars.SEED_DEMO_DATA ?? database === 'sqlite',
     databasePoolSize: vars.DATABASE_POOL_SIZE,
     readCacheTtlMs: vars.READ_CACHE_TTL_MS,
     readinessPingCacheMs: vars.READINESS_PING_CACHE_MS,

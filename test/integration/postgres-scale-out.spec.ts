@@ -33,6 +33,7 @@ describeWithServer(postgresBinDir() !== null, 'postgresql')('two instances on Po
     TOKEN_ISSUER: 'http://gatehouse.test',
     CLIENT_CACHE_TTL_MS: '0',
     DATABASE_POOL_SIZE: '4',
+    SEED_DEMO_DATA: 'true',
     ...TEST_SECRETS_ENV,
   });
   const http = (app: NestFastifyApplication) => request(app.getHttpServer());
