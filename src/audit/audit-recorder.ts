@@ -20,6 +20,11 @@ const AGENT_HEADER_VALUE = /^[A-Za-z0-9._:@/+=-]{1,128}$/;
  */
 const BODY_NOT_READ = new Set([401, 413, 429]);
 const BODY_NOT_RECORDED = '[NOT RECORDED]';
+
+/** The OAuth endpoints read the body to authenticate: a failed login keeps the client_id it tried. */
+function bodyWasRead(status: number, route: string): boolean {
+  return !BODY_NOT_READ.has(status) || (status === 401 && route.startsWith('/oauth/'));
+}
 /** The MCP exchange's own route: its `params.name` names a tool, not a person. */
 const MCP_ROUTE = '/mcp';
 const MCP_PLAIN_PATHS = ['body.params.name'];
@@ -111,7 +116,8 @@ export class AuditRecorder {
         {
           params: request.params ?? {},
           query: request.query ?? {},
-          body: requestBody !== null && BODY_NOT_READ.has(status) ? BODY_NOT_RECORDED : requestBody,
+          body:
+            requestBody !== null && !bodyWasRead(status, route) ? BODY_NOT_RECORDED : requestBody,
         },
         route === MCP_ROUTE ? this.mcpRules : this.rules,
       ),

@@ -299,6 +299,23 @@ describe('audit trail (SPEC §8)', () => {
       }
     });
 
+    it('keeps the client_id a failed login at /oauth/token tried, with its secret redacted', async () => {
+      const res = await t.http.post('/oauth/token').type('form').send({
+        grant_type: 'client_credentials',
+        client_id: 'cl_guessedclient01',
+        client_secret: 'wrong-secret-that-must-not-be-stored',
+      });
+      expect(res.status).toBe(401);
+      const event = eventOf(res);
+      expect(event).toMatchObject({ route: '/oauth/token', status: 401, outcome: 'denied' });
+      const body = (JSON.parse(event.request) as { body: Record<string, string> }).body;
+      expect(body).toMatchObject({
+        grant_type: 'client_credentials',
+        client_id: 'cl_guessedclient01',
+      });
+      expect(body.client_secret).not.toContain('wrong-secret');
+    });
+
     it("shows the MCP exchange's tool name while the lead's name inside its arguments stays masked", async () => {
       const email = `mcp-audit-${Date.now()}@example.vn`;
       const res = await t.http
