@@ -218,3 +218,25 @@ describe('redactText', () => {
     expect(redactText('a'.repeat(500))).toBe('a'.repeat(500));
   });
 });
+
+describe('AUDIT_REDACT_FIELDS', () => {
+  const summary = {
+    params: {},
+    query: {},
+    body: {
+      company: 'Nội Thất Á Châu',
+      interest: { note: 'wants 40 desks', skus: ['A-1'] },
+      note: 'kept',
+    },
+  };
+
+  it('drops a field name at any depth and a dotted path relative to the body', () => {
+    const out = redactSummary(summary, { extraFields: ['company', 'interest.note'] }, 4096) as {
+      body: { company: string; interest: { note: string; skus: string[] }; note: string };
+    };
+    expect(out.body.company).not.toContain('Châu');
+    expect(out.body.interest.note).not.toContain('desks');
+    expect(out.body.interest.skus).toEqual(['A-1']);
+    expect(out.body.note).toBe('kept');
+  });
+});

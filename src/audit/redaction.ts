@@ -90,6 +90,8 @@ export function redactSummary(
 
 interface CompiledRules {
   extra: Set<string>;
+  /** Dotted AUDIT_REDACT_FIELDS entries, matched as a suffix ("interest.note" is body.interest.note). */
+  extraPaths: string[];
   plain: Set<string>;
 }
 
@@ -98,6 +100,9 @@ function compiled(rules: RedactionRules): CompiledRules {
   if (!rule) {
     rule = {
       extra: new Set(rules.extraFields.map((f) => f.toLowerCase())),
+      extraPaths: rules.extraFields
+        .filter((f) => f.includes('.'))
+        .map((f) => `.${f.toLowerCase()}`),
       plain: new Set((rules.plainPaths ?? []).map((f) => f.toLowerCase())),
     };
     compiledRules.set(rules, rule);
@@ -165,7 +170,12 @@ function field(
 ): unknown {
   const lower = key.toLowerCase();
   const keyPath = path ? `${path}.${lower}` : lower;
-  if (SECRET_FIELDS.includes(lower) || rule.extra.has(lower) || rule.extra.has(keyPath)) {
+  if (
+    SECRET_FIELDS.includes(lower) ||
+    rule.extra.has(lower) ||
+    rule.extra.has(keyPath) ||
+    rule.extraPaths.some((p) => keyPath.endsWith(p))
+  ) {
     return fitString(REDACTED, room);
   }
   if (typeof v === 'string') {
