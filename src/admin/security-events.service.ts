@@ -15,7 +15,8 @@ export type SecurityEventType =
   | 'signing_key.revoked'
   | 'auth.failed'
   | 'internal_request.approved'
-  | 'internal_request.rejected';
+  | 'internal_request.rejected'
+  | 'outbox.retried';
 
 export interface SecurityEventDetails {
   clientId?: string;

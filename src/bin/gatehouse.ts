@@ -712,13 +712,18 @@ outbox
       ...(ids.length > 0 ? { messageIds: ids } : { allDead: true }),
       ...(opts.topic !== undefined ? { topic: opts.topic } : {}),
     });
-    const result = await withServices((s) =>
-      s.outbox.retry(
+    const result = await withServices(async (s) => {
+      const r = await s.outbox.retry(
         command.messageIds
           ? { ids: command.messageIds }
           : { allDead: true, ...(command.topic ? { topic: command.topic } : {}) },
-      ),
-    );
+      );
+      // A resend reaches a core system again: the trail says who asked for it.
+      for (const id of r.requeued) {
+        await s.events.record('outbox.retried', { subject: id, actor: 'cli' }, 'cli');
+      }
+      return r;
+    });
     print(
       opts,
       result,

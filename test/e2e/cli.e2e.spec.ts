@@ -298,6 +298,14 @@ describe('outbox dead letters: list, fix the core system, retry (docs/operations
     const retried = cli(['outbox', 'retry', id, '--json']);
     expect(retried.status).toBe(0);
     expect(oneObject(retried)).toEqual({ requeued: [id], skipped: [] });
+    const resend = await t.prisma.auditEvent.findMany({
+      where: { kind: 'security', transport: 'cli' },
+      orderBy: { seq: 'desc' },
+      take: 1,
+    });
+    expect(resend.map((e) => JSON.parse(e.request) as unknown)).toEqual([
+      { event: 'outbox.retried', actor: 'cli', subject: id },
+    ]);
     catchUp();
     await expect(drain()).resolves.toBe(1);
     expect(receiver.processed.map((d) => d.id)).toEqual([id]);
