@@ -258,6 +258,17 @@ describe('toHttpCall', () => {
   });
 
   it('reports a missing path argument instead of calling another route', () => {
-    expect(toHttpCall(getThing, { view: 'full' })).toEqual({ missing: ['thingId'] });
+    expect(toHttpCall(getThing, { view: 'full' })).toEqual({
+      invalid: [
+        { field: 'thingId', message: 'thingId is required and must be a string or a number' },
+      ],
+    });
+  });
+
+  it.each(['.', '..'])('refuses the dot segment %p as a path argument', (thingId) => {
+    expect(toHttpCall(getThing, { thingId })).toEqual({
+      invalid: [{ field: 'thingId', message: `thingId must not be "${thingId}"` }],
+    });
+    expect(toHttpCall(getThing, { thingId: '...' })).toMatchObject({ url: '/v1/things/...' });
   });
 });
