@@ -500,6 +500,29 @@ describe('MCP server (POST /mcp, Streamable HTTP)', () => {
     expect(await refused.json()).toMatchObject({ code: 'rate_limited', retryable: true });
   });
 
+  it('counts a tools/call refused before it reaches a tool (unknown tool, bad path argument) as a read', async () => {
+    const bearer = await t.token(['deliveries:read'], { limits: { read: 2 } });
+    const headers = {
+      authorization: `Bearer ${bearer}`,
+      'mcp-protocol-version': PROTOCOL_REVISION,
+    };
+    const callOf = (id: number, name: string, args: Record<string, unknown>) =>
+      JSON.stringify({
+        jsonrpc: '2.0',
+        id,
+        method: 'tools/call',
+        params: { name, arguments: args },
+      });
+    const unknown = await post(callOf(1, 'drop_tables', {}), headers);
+    expect(unknown.status).toBe(200);
+    expect(unknown.headers.get('ratelimit-remaining')).toBe('1');
+    const dotted = await post(callOf(2, 'get_delivery_schedule', { orderNumber: '..' }), headers);
+    expect(dotted.headers.get('ratelimit-remaining')).toBe('0');
+    expect(await dotted.json()).toMatchObject({ result: { isError: true } });
+    const refused = await post(callOf(3, 'drop_tables', {}), headers);
+    expect(refused.status).toBe(429);
+  });
+
   it('cannot be impersonated: a forged internal marker is stripped and ignored', async () => {
     const res = await t.http
       .get('/v1/inventory/BAN-GO-SOI-120')

@@ -7,7 +7,10 @@ import { Public } from '../../auth/public.decorator.js';
 import { GatehouseError } from '../../common/errors/gatehouse.error.js';
 import { APP_CONFIG, type AppConfig } from '../../config/app-config.js';
 import { ThrottlingService } from '../../throttling/throttling.service.js';
+import { isRecord } from '../json-schema.js';
+import { ManifestService } from '../manifest.service.js';
 import { McpService } from './mcp.service.js';
+import { toHttpCall } from './tool-dispatcher.js';
 
 /** The request headers the Streamable HTTP transport reads. */
 const TRANSPORT_HEADERS = ['accept', 'content-type', 'mcp-protocol-version', 'mcp-session-id'];
@@ -26,6 +29,7 @@ export class McpController {
 
   constructor(
     private readonly mcp: McpService,
+    private readonly manifests: ManifestService,
     private readonly auth: AuthGuard,
     private readonly throttling: ThrottlingService,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
@@ -55,9 +59,12 @@ export class McpController {
     }
     const principal = await this.authenticate(request);
     request.principal = principal;
-    // The throttle guard ran before the caller was known. Each tools/call is counted
-    // as the tool's own request when dispatched; every other message counts as a read.
-    for (let i = 0; i < messagesCounted(request.body); i++) {
+    // The throttle guard ran before the caller was known. A tools/call that is dispatched
+    // is counted as the tool's own request; every other message counts as a read here,
+    // tools/call messages refused before dispatch (unknown tool, bad arguments) included.
+    const messages: unknown[] = Array.isArray(request.body) ? request.body : [request.body];
+    for (const message of messages) {
+      if (this.dispatched(message)) continue;
       this.throttling.enforce(await this.throttling.forClient(principal, 'read'), reply);
     }
     const exchange = await this.mcp.handle(this.webRequest(request), request.body, principal, {
@@ -82,6 +89,16 @@ export class McpController {
   endSession(@Req() request: FastifyRequest): never {
     request.ctx.transport = 'mcp';
     throw notAllowed();
+  }
+
+  /** Whether a message is a tools/call the server will run as the tool's own HTTP request. */
+  private dispatched(message: unknown): boolean {
+    if (!isRecord(message) || message.method !== 'tools/call' || !isRecord(message.params)) {
+      return false;
+    }
+    const { name, arguments: args = {} } = message.params;
+    const tool = typeof name === 'string' ? this.manifests.find(name) : undefined;
+    return tool !== undefined && isRecord(args) && !('invalid' in toHttpCall(tool, args));
   }
 
   private originAllowed(origin: string): boolean {
@@ -113,12 +130,6 @@ export class McpController {
     }
     return new Request(new URL(request.url, this.config.token.issuer), { method: 'POST', headers });
   }
-}
-
-/** JSON-RPC messages in the body (one, or a batch) other than tools/call. */
-function messagesCounted(body: unknown): number {
-  const messages: unknown[] = Array.isArray(body) ? body : [body];
-  return messages.filter((m) => (m as { method?: unknown } | null)?.method !== 'tools/call').length;
 }
 
 function originOf(url: string): string {
