@@ -213,6 +213,17 @@ describe('redactText', () => {
     expect(cut).toBe(`${'x '.repeat(248)}c***…`);
   });
 
+  it('never shows half an email that masking earlier credentials pulled into view', () => {
+    const jwt = `eyJ${'a'.repeat(200)}.${'b'.repeat(200)}.${'c'.repeat(96)}`;
+    // The email straddles the mask window (754 characters); the token before it shrinks to [REDACTED].
+    const text = `${jwt} ${'y '.repeat(120)}chau.pham@example.vn and more`;
+    expect(text.indexOf('chau.pham')).toBeLessThan(754);
+    expect(text.indexOf('chau.pham') + 'chau.pham@example.vn'.length).toBeGreaterThan(754);
+    const out = redactText(text);
+    expect(out).toBe(`[REDACTED] ${'y '.repeat(120).trimEnd()} …`);
+    expect(out).not.toContain('chau');
+  });
+
   it('caps text at 500 characters plus the "…" mark', () => {
     expect(redactText('a'.repeat(5000))).toBe(`${'a'.repeat(500)}…`);
     expect(redactText('a'.repeat(500))).toBe('a'.repeat(500));

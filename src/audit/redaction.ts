@@ -253,8 +253,14 @@ function jsonBytes(value: unknown): number {
   return Buffer.byteLength(JSON.stringify(value), 'utf8');
 }
 
+/** A word cut by the mask window: up to the window's slack, so long runs still show their start. */
+const PARTIAL_LAST_WORD = new RegExp(`\\S{1,${MASK_WINDOW - MAX_STRING - 1}}$`);
+
 export function redactText(text: string): string {
-  const window = text.length > MASK_WINDOW ? text.slice(0, MASK_WINDOW) : text;
+  // The word the window cuts could be half an email, which no longer looks like one; masking
+  // what comes before it shortens the text, which would pull that half into view.
+  const window =
+    text.length > MASK_WINDOW ? text.slice(0, MASK_WINDOW).replace(PARTIAL_LAST_WORD, '') : text;
   const masked = window
     .replace(CREDENTIAL_IN_TEXT, REDACTED)
     .replace(EMAIL_IN_TEXT, (m) => maskEmail(m))
