@@ -89,8 +89,9 @@ export function redactSummary(
 }
 
 interface CompiledRules {
+  /** AUDIT_REDACT_FIELDS names, matched at any depth. */
   extra: Set<string>;
-  /** Dotted AUDIT_REDACT_FIELDS entries, matched as a suffix ("interest.note" is body.interest.note). */
+  /** Dotted AUDIT_REDACT_FIELDS entries, matched where they end a path ("interest.note" is body.interest.note). */
   extraPaths: string[];
   plain: Set<string>;
 }
@@ -99,10 +100,8 @@ function compiled(rules: RedactionRules): CompiledRules {
   let rule = compiledRules.get(rules);
   if (!rule) {
     rule = {
-      extra: new Set(rules.extraFields.map((f) => f.toLowerCase())),
-      extraPaths: rules.extraFields
-        .filter((f) => f.includes('.'))
-        .map((f) => `.${f.toLowerCase()}`),
+      extra: new Set(rules.extraFields.filter((f) => !f.includes('.')).map((f) => f.toLowerCase())),
+      extraPaths: rules.extraFields.filter((f) => f.includes('.')).map((f) => f.toLowerCase()),
       plain: new Set((rules.plainPaths ?? []).map((f) => f.toLowerCase())),
     };
     compiledRules.set(rules, rule);
@@ -173,8 +172,7 @@ function field(
   if (
     SECRET_FIELDS.includes(lower) ||
     rule.extra.has(lower) ||
-    rule.extra.has(keyPath) ||
-    rule.extraPaths.some((p) => keyPath.endsWith(p))
+    rule.extraPaths.some((p) => keyPath === p || keyPath.endsWith(`.${p}`))
   ) {
     return fitString(REDACTED, room);
   }
