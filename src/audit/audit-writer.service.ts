@@ -209,6 +209,9 @@ export class AuditWriter implements OnModuleDestroy {
         st.insert.run(rowValues(fields, hash));
       }
       st.moveHead.run({ seq, hash });
+      // Every answered request's event commits here or in its write's transaction: refusing it
+      // when the file was deleted or replaced means no answer is given for work that would be lost.
+      this.direct?.assertFileInPlace();
     };
     if (db.inTransaction) append();
     else db.transaction(append).immediate();

@@ -6,6 +6,7 @@ import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
 import type { PgDirect, PgQueryable } from './pg-direct.js';
 import { PgAdapterFactory } from './pg-pool.js';
 import { SerializedSqliteAdapterFactory } from './serialized-sqlite.adapter.js';
+import type { SqliteFileState } from './sqlite-file.js';
 
 /**
  * The process's Prisma client, as an injection token and a type. SQLite and
@@ -36,6 +37,10 @@ export interface SqliteDirect {
   readonly groupStats: { transactions: number; groups: number };
   /** Work inside the transaction the caller has open (Prisma's or its own); throws when none is. */
   joinTransaction<T>(work: (db: Database) => T): T;
+  /** Whether the path still names the file the connection opened (see SqliteFileGuard). */
+  fileState(): SqliteFileState;
+  /** Throws `DatabaseFileMovedError` unless it does: writes that must not be lost call it before COMMIT. */
+  assertFileInPlace(): void;
 }
 
 /**

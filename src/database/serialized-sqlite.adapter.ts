@@ -9,6 +9,7 @@ import type {
 } from '@prisma/driver-adapter-utils';
 import type { Database } from 'better-sqlite3';
 import { SQLITE_BLOCKING_BUSY_MS, whileBusy } from './sqlite-busy.js';
+import { SqliteFileGuard, type SqliteFileState } from './sqlite-file.js';
 import { prepared } from './sqlite-sql.js';
 
 /** Transactions per group commit at most, so one group never holds the connection for long. */
@@ -54,6 +55,7 @@ class SerializedSqliteAdapter implements SqlDriverAdapter {
     private readonly inner: SqlDriverAdapter,
     readonly db: Database,
     private readonly busyTimeoutMs: number,
+    readonly file: SqliteFileGuard,
   ) {
     this.provider = inner.provider;
     this.adapterName = inner.adapterName;
@@ -185,6 +187,8 @@ class SerializedSqliteAdapter implements SqlDriverAdapter {
       }
     }
     if (!db.inTransaction) return;
+    // Throws (and the group rolls back) when the file was deleted or replaced under the connection.
+    this.file.assertInPlace();
     run('COMMIT');
     this.#groupStats.transactions += done.length;
     this.#groupStats.groups += 1;
@@ -271,7 +275,7 @@ export class SerializedSqliteAdapterFactory implements SqlDriverAdapterFactory {
 
   /** `busyTimeoutMs`: how long work waits while another process holds the write lock. */
   constructor(
-    url: string,
+    private readonly url: string,
     private readonly busyTimeoutMs: number,
   ) {
     this.#inner = new PrismaBetterSQLite3({ url, timeout: SQLITE_BLOCKING_BUSY_MS });
@@ -283,8 +287,19 @@ export class SerializedSqliteAdapterFactory implements SqlDriverAdapterFactory {
     await inner.executeScript('PRAGMA foreign_keys = ON;');
     // The adapter keeps its better-sqlite3 handle as `client`; hot paths use it directly.
     const db = (inner as unknown as { client: Database }).client;
-    this.#adapter = new SerializedSqliteAdapter(inner, db, this.busyTimeoutMs);
+    const file = new SqliteFileGuard(this.url);
+    this.#adapter = new SerializedSqliteAdapter(inner, db, this.busyTimeoutMs, file);
     return this.#adapter;
+  }
+
+  /** Whether the path still names the file the connection opened (`in_place` until it is open). */
+  fileState(): SqliteFileState {
+    return this.#adapter?.file.state() ?? 'in_place';
+  }
+
+  /** Throws unless the path still names the opened file: call before committing a write. */
+  assertFileInPlace(): void {
+    this.#adapter?.file.assertInPlace();
   }
 
   /**
