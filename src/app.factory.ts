@@ -25,6 +25,11 @@ export interface CreateAppOptions {
   env?: NodeJS.ProcessEnv;
   clock?: Clock;
   logger?: LoggerService | false;
+  /**
+   * Called as soon as the demo client exists, with its one-time secret:
+   * nothing that could fail or be interrupted runs between its creation and this.
+   */
+  onDemoClient?: (client: CreatedClient) => void;
 }
 
 export interface CreatedApp {
@@ -102,8 +107,6 @@ export async function createApp(options: CreateAppOptions = {}): Promise<Created
     { logger: options.logger ?? ['log', 'warn', 'error'], bufferLogs: false },
   );
   late.recorder = app.get(AuditRecorder);
-  // Only the signals that mean "stop": SIGUSR2 (heap snapshots), SIGHUP and the rest keep their own meaning.
-  app.enableShutdownHooks(['SIGTERM', 'SIGINT']);
   if (config.corsOrigins.length > 0) app.enableCors({ origin: config.corsOrigins });
 
   const prisma = app.get(PrismaService);
@@ -114,6 +117,7 @@ export async function createApp(options: CreateAppOptions = {}): Promise<Created
       demoClient = await app
         .get(ClientsService)
         .create({ name: 'demo-agent', scopes: [...TOOL_SCOPES] });
+      options.onDemoClient?.(demoClient);
       log.log('seeded the demo data set and created the demo client');
     }
   }

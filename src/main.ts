@@ -1,72 +1,102 @@
 import { Logger } from '@nestjs/common';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { createApp } from './app.factory.js';
+import type { CreatedClient } from './clients/clients.service.js';
 import { ConfigError, loadConfig } from './config/app-config.js';
 import { createNestLogger } from './observability/logging/nest-logger.js';
 import { createRootLogger } from './observability/logging/root-logger.js';
 
+/** Only the signals that mean "stop": SIGUSR2 (heap snapshots), SIGHUP and the rest keep their own meaning. */
 const SHUTDOWN_SIGNALS = ['SIGTERM', 'SIGINT'] as const;
 /** Beyond the HTTP drain: time for the outbox worker, the audit writer and the database to close. */
 const SHUTDOWN_GRACE_MS = 15_000;
 
 async function main(): Promise<void> {
-  const logger = createNestLogger(createRootLogger(loadConfig()));
+  const startup = loadConfig();
+  const logger = createNestLogger(createRootLogger(startup));
   // Before createApp, so that migrations and first-start warnings are JSON lines too.
   Logger.overrideLogger(logger);
-  const { app, config, demoClient } = await createApp({ logger });
-  exitCleanlyOnSignals(app, config.shutdownTimeoutMs);
-  await app.listen({ port: config.port, host: config.host });
+  // Before createApp: a signal during start-up must not kill the process halfway through
+  // seeding, nor close the database under the start-up still using it.
+  const shutdown = new ShutdownOnSignals(startup.shutdownTimeoutMs);
+  const { app, config } = await createApp({ logger, onDemoClient: printDemoClient });
+  if (!shutdown.requested) await app.listen({ port: config.port, host: config.host });
+  if (shutdown.requested) {
+    await shutdown.stop(app);
+    return;
+  }
+  shutdown.attach(app);
   const base = `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${config.port}`;
   new Logger('Gatehouse').log({ url: base }, 'listening');
-  if (demoClient) {
-    // Printed once, on the start that created the client; it is stored only as a hash.
-    process.stdout.write(
-      [
-        '',
-        'Demo client created (shown once, store it now):',
-        `  client_id:     ${demoClient.clientId}`,
-        `  client_secret: ${demoClient.clientSecret}`,
-        `  scopes:        ${demoClient.scopes.join(' ')}`,
-        '',
-      ].join('\n') + '\n',
-    );
-  }
   process.stdout.write(`Gatehouse listening on ${base} — Swagger UI at ${base}/docs\n`);
 }
 
+/** Printed once, on the start that created the client, right after: it is stored only as a hash. */
+function printDemoClient(client: CreatedClient): void {
+  process.stdout.write(
+    [
+      '',
+      'Demo client created (shown once, store it now):',
+      `  client_id:     ${client.clientId}`,
+      `  client_secret: ${client.clientSecret}`,
+      `  scopes:        ${client.scopes.join(' ')}`,
+      '',
+    ].join('\n') + '\n',
+  );
+}
+
 /**
- * Nest's own signal handler (createApp enables it) runs the shutdown and then
- * re-raises the signal, so the process would end "killed by SIGTERM". This
- * handler joins the same shutdown (app.close() returns the one in flight),
- * exits 0 once it is complete, and stays installed so the re-raised signal
- * cannot kill the process before that. A shutdown that hangs exits 1.
+ * SIGTERM and SIGINT: drain and close the app (`app.close()` runs every
+ * module's shutdown hooks), then exit 0; a shutdown that fails or hangs past
+ * the drain timeout and a grace period exits 1. A signal during start-up is
+ * held until the start-up completes, and the app is then closed without
+ * listening.
  */
-function exitCleanlyOnSignals(app: NestFastifyApplication, drainTimeoutMs: number): void {
-  const log = new Logger('Gatehouse');
-  let stopping = false;
-  const stop = (signal: NodeJS.Signals): void => {
-    if (stopping) return;
-    stopping = true;
-    log.log(`${signal} received: shutting down`);
-    setTimeout(() => {
-      log.error('shutdown did not complete in time; exiting');
+class ShutdownOnSignals {
+  private readonly log = new Logger('Gatehouse');
+  private app: NestFastifyApplication | undefined;
+  private signal: NodeJS.Signals | undefined;
+
+  constructor(private readonly drainTimeoutMs: number) {
+    for (const signal of SHUTDOWN_SIGNALS) process.on(signal, (s) => this.received(s));
+  }
+
+  get requested(): boolean {
+    return this.signal !== undefined;
+  }
+
+  attach(app: NestFastifyApplication): void {
+    this.app = app;
+  }
+
+  async stop(app: NestFastifyApplication): Promise<void> {
+    try {
+      await app.close();
+    } catch (error) {
+      this.log.error(
+        { err: error instanceof Error ? error.message : String(error) },
+        'shutdown failed',
+      );
       process.exit(1);
-    }, drainTimeoutMs + SHUTDOWN_GRACE_MS).unref();
-    app.close().then(
-      () => {
-        log.log('stopped');
-        process.exit(0);
-      },
-      (error: unknown) => {
-        log.error(
-          { err: error instanceof Error ? error.message : String(error) },
-          'shutdown failed',
-        );
-        process.exit(1);
-      },
-    );
-  };
-  for (const signal of SHUTDOWN_SIGNALS) process.on(signal, stop);
+    }
+    this.log.log('stopped');
+    process.exit(0);
+  }
+
+  private received(signal: NodeJS.Signals): void {
+    if (this.signal !== undefined) return;
+    this.signal = signal;
+    setTimeout(() => {
+      this.log.error('shutdown did not complete in time; exiting');
+      process.exit(1);
+    }, this.drainTimeoutMs + SHUTDOWN_GRACE_MS).unref();
+    if (this.app) {
+      this.log.log(`${signal} received: shutting down`);
+      void this.stop(this.app);
+    } else {
+      this.log.log(`${signal} received during start-up: stopping once it completes`);
+    }
+  }
 }
 
 main().catch((error: unknown) => {

@@ -1,6 +1,7 @@
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { Agent, request } from 'node:http';
 import { createServer } from 'node:net';
 import path from 'node:path';
@@ -272,4 +273,71 @@ describe('graceful shutdown of the real server (node dist/main.js)', () => {
     expect(storeClosed).toBeGreaterThan(at('GracefulShutdown', 'drained in'));
     expect(at('Gatehouse', 'stopped')).toBeGreaterThan(storeClosed);
   }, 60_000);
+});
+
+/** Runs after the suite above, which built dist/. */
+describe('a signal during start-up (node dist/main.js on a new store)', () => {
+  const dirs: string[] = [];
+
+  afterAll(() => {
+    for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
+  });
+
+  it.each([
+    ['while Nest is starting', 'Starting Nest application'],
+    ['right after the demo client is created', 'Demo client created'],
+  ])(
+    'SIGTERM %s: start-up completes, the demo secret is printed, nothing listens, exit 0',
+    async (_when, trigger) => {
+      const dir = mkdtempSync(path.join(tmpdir(), 'gatehouse-startup-'));
+      dirs.push(dir);
+      const dbFile = path.join(dir, 'gatehouse.db');
+      const port = await freePort();
+      const server = spawn(process.execPath, [path.join(projectRoot, 'dist/main.js')], {
+        cwd: dir,
+        env: {
+          PATH: process.env.PATH,
+          DATABASE_URL: `file:${dbFile}`,
+          HOST,
+          PORT: String(port),
+          LOG_LEVEL: 'info',
+          ...TEST_SECRETS_ENV,
+        },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
+      let output = '';
+      let signalled = false;
+      const collect = (chunk: string): void => {
+        output += chunk;
+        if (!signalled && output.includes(trigger)) {
+          signalled = true;
+          server.kill('SIGTERM');
+        }
+      };
+      server.stdout?.setEncoding('utf8').on('data', collect);
+      server.stderr?.setEncoding('utf8').on('data', collect);
+      const exit = await new Promise<{ code: number | null; signal: NodeJS.Signals | null }>(
+        (resolve) => server.once('exit', (code, signal) => resolve({ code, signal })),
+      );
+
+      expect(signalled).toBe(true);
+      expect({ exit, errors: output.match(/TypeError|Error: .*/g) ?? [] }).toEqual({
+        exit: { code: 0, signal: null },
+        errors: [],
+      });
+      expect(output).toContain('SIGTERM received during start-up');
+      expect(output).not.toContain('Gatehouse listening');
+      // Shown once: a start-up cut short must not swallow the only copy of the secret.
+      const clientId = /client_id:\s+(cl_\w+)/.exec(output)?.[1];
+      expect(clientId).toBeDefined();
+      expect(output).toMatch(/client_secret:\s+ghs_\S+/);
+      const db = new Database(dbFile, { readonly: true });
+      try {
+        expect(db.prepare('SELECT id FROM "Client"').all()).toEqual([{ id: clientId }]);
+      } finally {
+        db.close();
+      }
+    },
+    60_000,
+  );
 });
