@@ -60,3 +60,30 @@ describe('SEED_DEMO_DATA', () => {
     expect(loadConfig({ SEED_DEMO_DATA: 'false' }).seedDemoData).toBe(false);
   });
 });
+
+describe('boolean flags (OUTBOX_ENABLED, SEED_DEMO_DATA)', () => {
+  it('take the usual words for on and off, in any case', () => {
+    for (const on of ['1', 'true', 'TRUE', 'yes', 'On', ' true ']) {
+      expect(loadConfig({ OUTBOX_ENABLED: on }).outbox.enabled).toBe(true);
+    }
+    for (const off of ['0', 'false', 'FALSE', 'no', 'Off']) {
+      expect(loadConfig({ OUTBOX_ENABLED: off }).outbox.enabled).toBe(false);
+    }
+  });
+
+  it('refuse any other text: a typo must stop the start, not turn deliveries off', () => {
+    const message = configError({ OUTBOX_ENABLED: 'ture', SEED_DEMO_DATA: 'yes-please' });
+    expect(message).toContain('  - OUTBOX_ENABLED:');
+    expect(message).toContain('  - SEED_DEMO_DATA:');
+  });
+});
+
+describe('a bad number', () => {
+  it('that is not a number is reported as such, not as out of range', () => {
+    const message = configError({ PORT: 'abc' });
+    expect(message.split('\n').filter((line) => line.includes('PORT'))).toEqual([
+      '  - PORT: PORT must be an integer number',
+    ]);
+    expect(configError({ PORT: '70000' })).toContain('PORT must not be greater than 65535');
+  });
+});

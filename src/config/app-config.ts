@@ -26,8 +26,18 @@ const RESPONSE_PROMISE = /^[^\n\r<>{}]{3,120}$/;
 const RESPONSE_PROMISE_MESSAGE = (name: string): string =>
   `${name} must be one line of 3 to 120 characters (it completes "a colleague will contact you …")`;
 
-const toBool = ({ value }: { value: unknown }): unknown =>
-  typeof value === 'string' ? ['1', 'true', 'yes', 'on'].includes(value.toLowerCase()) : value;
+const TRUE_WORDS = new Set(['1', 'true', 'yes', 'on']);
+const FALSE_WORDS = new Set(['0', 'false', 'no', 'off']);
+/**
+ * A flag's word as a boolean; any other text stays a string so @IsBoolean
+ * refuses it: `OUTBOX_ENABLED=ture` must stop the start, not silently turn
+ * deliveries off.
+ */
+const toBool = ({ value }: { value: unknown }): unknown => {
+  if (typeof value !== 'string') return value;
+  const word = value.trim().toLowerCase();
+  return TRUE_WORDS.has(word) ? true : FALSE_WORDS.has(word) ? false : value;
+};
 
 /** The environment Gatehouse reads, validated once at boot. `.env.example` documents each. */
 export class EnvironmentVariables {
