@@ -1,10 +1,28 @@
 import Database from 'better-sqlite3';
 import pg from 'pg';
-import type { AppConfig } from '../config/app-config.js';
+import { ConfigError, type AppConfig } from '../config/app-config.js';
 import { applyMigrations } from './migrations.js';
 
 function sqlitePath(config: AppConfig): string {
   return config.databaseUrl.slice('file:'.length);
+}
+
+/** SQLSTATE of "database … does not exist": the one cause with a fix worth naming. */
+const NO_SUCH_DATABASE = '3D000';
+
+/**
+ * Why the database named by DATABASE_URL cannot be opened, in one line for
+ * the operator (the URL itself is left out: it carries the password).
+ */
+function unreachable(error: unknown): ConfigError {
+  const { code, message } = error as { code?: unknown; message?: unknown };
+  const hint =
+    code === NO_SUCH_DATABASE ? 'create it first (createdb -O <role> <name>)' : undefined;
+  const reason = typeof message === 'string' && message !== '' ? message : String(error);
+  return new ConfigError(
+    `Cannot open the PostgreSQL database named by DATABASE_URL: ${reason}${hint ? ` — ${hint}` : ''}`,
+    { cause: error },
+  );
 }
 
 /**
@@ -38,7 +56,9 @@ export async function prepareStore(
   }
   if (config.database === 'postgresql') {
     const client = new pg.Client({ connectionString: config.databaseUrl });
-    await client.connect();
+    await client.connect().catch((error: unknown) => {
+      throw unreachable(error);
+    });
     try {
       const table = await client.query<{ exists: string | null }>(
         "SELECT to_regclass('_prisma_migrations')::text AS exists",

@@ -6,6 +6,7 @@ import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import pg from 'pg';
 import request from 'supertest';
 import { createApp } from '../../src/app.factory.js';
+import { ConfigError } from '../../src/config/app-config.js';
 import { ClientsService, type CreatedClient } from '../../src/clients/clients.service.js';
 import { pgDirectOf, PrismaService } from '../../src/database/prisma.service.js';
 import { isStoreUnavailable } from '../../src/database/store-unavailable.js';
@@ -523,6 +524,20 @@ describeWithServer(postgresBinDir() !== null, 'postgresql')('two instances on Po
     expect((await http(b).get('/v1/inventory?q=den').auth(t, { type: 'bearer' })).status).toBe(200);
     await a.get(ClientsService).disable(other.clientId);
     expect((await http(b).get('/v1/inventory?q=den').auth(t, { type: 'bearer' })).status).toBe(401);
+  });
+
+  it('names a database that does not exist, and how to create it, instead of a stack trace', async () => {
+    const missing = await createApp({
+      env: { ...env(), DATABASE_URL: server.url('not_created') },
+      logger: false,
+    }).then(
+      () => undefined,
+      (error: unknown) => error,
+    );
+    expect(missing).toBeInstanceOf(ConfigError);
+    expect((missing as Error).message).toBe(
+      'Cannot open the PostgreSQL database named by DATABASE_URL: database "not_created" does not exist — create it first (createdb -O <role> <name>)',
+    );
   });
 
   it('runs the CLI against PostgreSQL', () => {
