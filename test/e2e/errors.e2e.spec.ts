@@ -1,6 +1,7 @@
+import { connect, type AddressInfo } from 'node:net';
 import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { startTestApp, type TestApp } from '../utils/test-app.js';
+import { CapturingLogger, startTestApp, type TestApp } from '../utils/test-app.js';
 
 const PROBLEM_KEYS = [
   'type',
@@ -185,5 +186,52 @@ describe('an unexpected failure is a 500 internal_error that reveals nothing', (
         'Apologise, retry once later, and offer the customer a human colleague if it fails again.',
     });
     expect(res.text).not.toMatch(/ApiKey|table|SQL|prisma|stack|\bat \S+:\d+/i);
+  });
+});
+
+describe('a client that hangs up in the middle of its body', () => {
+  let t: TestApp;
+  const logger = new CapturingLogger();
+
+  beforeAll(async () => {
+    t = await startTestApp({ logger });
+  });
+  afterAll(async () => t.close());
+
+  /** Sends the head and half the body of a POST, then closes the connection. */
+  const hangUp = async (path: string): Promise<void> => {
+    const server = t.app.getHttpServer();
+    if (!server.listening) {
+      await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    }
+    const { port } = server.address() as AddressInfo;
+    await new Promise<void>((resolve, reject) => {
+      const socket = connect(port, '127.0.0.1', () => {
+        socket.write(
+          `POST ${path} HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 200\r\n\r\n{"name":"A`,
+          () => socket.destroy(),
+        );
+      });
+      socket.on('error', reject);
+      socket.on('close', () => resolve());
+    });
+  };
+
+  it('is audited as a refused request (400), not as a database outage, and logs no error', async () => {
+    await hangUp('/v1/leads');
+    // The audit event is written once the server has seen the hang-up; wait for it, boundedly.
+    let event: { status: number; outcome: string; response: string | null } | null = null;
+    for (let turn = 0; turn < 200 && !event; turn++) {
+      event = await t.prisma.auditEvent.findFirst({
+        where: { route: '/v1/leads' },
+        select: { status: true, outcome: true, response: true },
+      });
+      if (!event) await new Promise((resolve) => setTimeout(resolve, 10));
+    }
+    expect(event).toMatchObject({ status: 400, outcome: 'invalid' });
+    expect(event?.response).toContain('bad_request');
+    expect(logger.lines.filter((line) => /unhandled error|ECONNRESET|aborted/.test(line))).toEqual(
+      [],
+    );
   });
 });

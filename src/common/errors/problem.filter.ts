@@ -71,6 +71,15 @@ export class ProblemFilter implements ExceptionFilter {
         unexpected: exception,
       };
     }
+    // The client closed the connection while its body was being read: Node's ECONNRESET
+    // "aborted" would otherwise pass for a database outage (503, logged as an error).
+    if (clientAborted(request)) {
+      return {
+        error: new GatehouseError('bad_request', {
+          detail: 'The connection closed before the request body was complete.',
+        }),
+      };
+    }
     // After UpstreamError: a core system's socket errors are not the database's.
     if (isStoreUnavailable(exception)) {
       return {
@@ -125,6 +134,10 @@ export class ProblemFilter implements ExceptionFilter {
     }
     return { error: new GatehouseError('internal_error'), unexpected: exception };
   }
+}
+
+function clientAborted(request: FastifyRequest): boolean {
+  return request.raw.readableAborted;
 }
 
 /** Malformed requests to the OAuth endpoints, by HTTP status: a description ('' keeps the error's own). */
