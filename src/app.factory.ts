@@ -11,6 +11,7 @@ import { requestIdFor } from './common/http/request-id.js';
 import { newRequestContext, type RequestContext } from './common/http/request-context.js';
 import { AuditRecorder } from './audit/audit-recorder.js';
 import { applyHardening, frameworkErrors } from './common/http/hardening.js';
+import { strictJsonParser } from './common/http/json-body.js';
 import { RouteTable } from './common/http/route-table.js';
 import { loadConfig, type AppConfig } from './config/app-config.js';
 import { resolveServerSecrets } from './config/local-secrets.js';
@@ -107,6 +108,7 @@ export async function createApp(options: CreateAppOptions = {}): Promise<Created
     { logger: options.logger ?? ['log', 'warn', 'error'], bufferLogs: false },
   );
   late.recorder = app.get(AuditRecorder);
+  app.useBodyParser('application/json', { bodyLimit: BODY_LIMIT_BYTES }, strictJsonParser(fastify));
   if (config.corsOrigins.length > 0) app.enableCors({ origin: config.corsOrigins });
 
   const prisma = app.get(PrismaService);

@@ -28,6 +28,12 @@ function expectProblem(
   expect(JSON.stringify(res.body)).not.toMatch(/at .*\.(js|ts):\d+|prisma|sqlite|SELECT /i);
 }
 
+/**
+ * Sends a Buffer body as its bytes: with a JSON content type superagent would
+ * serialise it as JSON. Its typings want a string; at run time it writes either.
+ */
+const asBytes = ((bytes: Buffer) => bytes) as unknown as (body: unknown) => string;
+
 describe('errors are RFC 9457 problems (SPEC §4)', () => {
   let t: TestApp;
   let token: string;
@@ -67,6 +73,58 @@ describe('errors are RFC 9457 problems (SPEC §4)', () => {
 
   it('wrong content type -> 415', async () => {
     expectProblem(await post('name=x', 'text/plain'), 415, 'unsupported_media_type');
+  });
+
+  it('JSON in another charset than UTF-8 -> 415; UTF-8 by any spelling is fine', async () => {
+    const latin1 = Buffer.from(
+      '{"name":"Nguy\xe9n","email":"n@example.vn","channel":"web","consent":true}',
+      'latin1',
+    );
+    const refused = await t.http
+      .post('/v1/leads')
+      .auth(token, { type: 'bearer' })
+      .set('idempotency-key', `key-${Math.random().toString(36).slice(2)}`)
+      .set('content-type', 'application/json; charset=iso-8859-1')
+      .serialize(asBytes)
+      .send(latin1);
+    expectProblem(refused, 415, 'unsupported_media_type');
+    expect(refused.body.detail).toBe('Send JSON encoded as UTF-8, not iso-8859-1.');
+    expect((await post(lead, 'application/json; charset="UTF-8"')).status).toBe(201);
+  });
+
+  it('bytes that are not UTF-8 -> 400 malformed_json, never stored as replacement characters', async () => {
+    const body = Buffer.concat([
+      Buffer.from('{"name":"An'),
+      Buffer.from([0xff, 0xfe]),
+      Buffer.from('","email":"bytes@example.vn","channel":"web","consent":true}'),
+    ]);
+    const res = await t.http
+      .post('/v1/leads')
+      .auth(token, { type: 'bearer' })
+      .set('idempotency-key', `key-${Math.random().toString(36).slice(2)}`)
+      .set('content-type', 'application/json')
+      .serialize(asBytes)
+      .send(body);
+    expectProblem(res, 400, 'malformed_json');
+    expect(res.body.detail).toBe('The body is not valid UTF-8.');
+    await expect(t.prisma.lead.count({ where: { email: 'bytes@example.vn' } })).resolves.toBe(0);
+  });
+
+  it('a __proto__ key -> 400 malformed_json that says why', async () => {
+    const res = await post('{"__proto__":{"admin":true},"name":"A"}');
+    expectProblem(res, 400, 'malformed_json');
+    expect(res.body.detail).toContain('"__proto__"');
+  });
+
+  it('a control character in any text -> 400 validation_failed naming the field', async () => {
+    const res = await post({ ...lead, company: 'Minh\u0000Phát' });
+    expectProblem(res, 400, 'validation_failed');
+    expect(res.body.errors).toEqual([
+      {
+        field: 'company',
+        message: 'must not contain control characters (tab and line breaks are fine)',
+      },
+    ]);
   });
 
   it('body over 64 KiB -> 413', async () => {
@@ -220,7 +278,7 @@ describe('a client that hangs up in the middle of its body', () => {
   it('is audited as a refused request (400), not as a database outage, and logs no error', async () => {
     await hangUp('/v1/leads');
     // The audit event is written once the server has seen the hang-up; wait for it, boundedly.
-    let event: { status: number; outcome: string; response: string | null } | null = null;
+    let event: { status: number | null; outcome: string; response: string | null } | null = null;
     for (let turn = 0; turn < 200 && !event; turn++) {
       event = await t.prisma.auditEvent.findFirst({
         where: { route: '/v1/leads' },

@@ -268,6 +268,51 @@ describe('write tools (SPEC §5.5-5.7)', () => {
       expect(second.body).toMatchObject({ leadId: first.body.leadId, duplicate: true });
     });
 
+    it('deduplicates the same email typed in decomposed Unicode (NFD) and stores it composed', async () => {
+      const composed = 'lân.võ@ví-dụ.vn'.normalize('NFC');
+      const first = await post('/v1/leads', {
+        name: 'Lân Võ',
+        email: composed,
+        channel: 'web',
+        consent: true,
+      });
+      expect(first.status).toBe(201);
+      const second = await post('/v1/leads', {
+        name: 'Lân Võ'.normalize('NFD'),
+        email: composed.normalize('NFD'),
+        channel: 'web',
+        consent: true,
+      });
+      expect(second.status).toBe(200);
+      expect(second.body).toMatchObject({ leadId: first.body.leadId, duplicate: true });
+      const stored = await t.prisma.lead.findUniqueOrThrow({ where: { id: first.body.leadId } });
+      expect(stored.email).toBe(composed);
+    });
+
+    it('refuses a name of invisible characters only, and an email with an invisible character in it', async () => {
+      const blank = await post('/v1/leads', {
+        name: '\u200B\u200D\uFEFF',
+        email: 'invisible.name@example.vn',
+        channel: 'web',
+        consent: true,
+      });
+      expect(blank.status).toBe(400);
+      expect(blank.body.errors).toEqual([{ field: 'name', message: 'name must not be blank' }]);
+      const hidden = await post('/v1/leads', {
+        name: 'Lan',
+        email: 'lan\u200B@example.vn',
+        channel: 'web',
+        consent: true,
+      });
+      expect(hidden.status).toBe(400);
+      expect(hidden.body.errors).toEqual([
+        {
+          field: 'email',
+          message: 'email must be a valid email address of at most 254 characters',
+        },
+      ]);
+    });
+
     it('never echoes contact details back', async () => {
       const res = await post('/v1/leads', {
         name: 'Hoa',

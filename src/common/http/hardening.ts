@@ -8,12 +8,12 @@ import type { ErrorCode } from '../errors/error-codes.js';
 import { GatehouseError } from '../errors/gatehouse.error.js';
 import { buildProblem } from '../errors/problem.js';
 import { sendProblem } from '../errors/problem.filter.js';
+import { unsafeBody } from './json-body.js';
 import { securityHeaders } from './security-headers.js';
 
 export const MAX_URL_LENGTH = 2048;
 export const MAX_HEADER_BYTES = 8 * 1024;
 export const MAX_HEADER_COUNT = 100;
-export const MAX_JSON_DEPTH = 20;
 
 /** Documentation and discovery documents may be cached; every other answer is per caller. */
 const CACHEABLE = /^\/(docs(\/|\?|$)|openapi\.json(\?|$)|\.well-known\/)/;
@@ -114,64 +114,6 @@ function oversized(request: FastifyRequest): GatehouseError | undefined {
     return new GatehouseError('headers_too_large', {
       detail: `Send at most ${MAX_HEADER_COUNT} headers and ${MAX_HEADER_BYTES} bytes of headers.`,
     });
-  }
-  return undefined;
-}
-
-/** Before validation, so class-transformer and class-validator never recurse into a hostile body. */
-/**
- * Before validation, so class-transformer and class-validator never recurse
- * into a hostile body, and no lone surrogate reaches the store (Prisma's
- * engine rejects such strings, which would surface as a 500).
- */
-function unsafeBody(request: FastifyRequest): GatehouseError | undefined {
-  const finding = inspectJson(request.body, MAX_JSON_DEPTH);
-  if (finding === undefined) return undefined;
-  if (finding.problem === 'depth') {
-    return new GatehouseError('validation_failed', {
-      detail: `The JSON body is nested more than ${MAX_JSON_DEPTH} levels deep.`,
-      errors: [
-        { field: '(body)', message: `must not be nested more than ${MAX_JSON_DEPTH} levels deep` },
-      ],
-    });
-  }
-  return new GatehouseError('validation_failed', {
-    detail: 'The JSON body contains text that is not valid Unicode (a lone surrogate escape).',
-    errors: [{ field: finding.field, message: 'must be valid Unicode text' }],
-  });
-}
-
-const LONE_SURROGATE = /\p{Surrogate}/u;
-
-export interface JsonFinding {
-  problem: 'depth' | 'unicode';
-  /** Dotted path of the offending key or value; "(body)" for the body itself. */
-  field: string;
-}
-
-/**
- * Finds the first reason to refuse a parsed JSON value: nesting deeper than
- * `maxDepth`, or a key or string with a lone surrogate. Iterative, so a deep
- * value cannot overflow the stack of the check itself.
- */
-export function inspectJson(value: unknown, maxDepth: number): JsonFinding | undefined {
-  if (typeof value === 'string') {
-    return LONE_SURROGATE.test(value) ? { problem: 'unicode', field: '(body)' } : undefined;
-  }
-  if (value === null || typeof value !== 'object') return undefined;
-  const stack: [object, number, string][] = [[value, 1, '']];
-  while (stack.length > 0) {
-    const [node, depth, path] = stack.pop() as [object, number, string];
-    if (depth > maxDepth) return { problem: 'depth', field: '(body)' };
-    for (const [key, child] of Object.entries(node)) {
-      const field = path ? `${path}.${key}` : key;
-      if (LONE_SURROGATE.test(key)) return { problem: 'unicode', field: path || '(body)' };
-      if (typeof child === 'string') {
-        if (LONE_SURROGATE.test(child)) return { problem: 'unicode', field };
-      } else if (child !== null && typeof child === 'object') {
-        stack.push([child as object, depth + 1, field]);
-      }
-    }
   }
   return undefined;
 }

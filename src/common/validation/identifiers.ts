@@ -6,8 +6,12 @@
 export const SKU_PATTERN = /^[A-Z0-9][A-Z0-9-]{2,39}$/;
 export const ORDER_NUMBER_PATTERN = /^SO-\d{4}-\d{6}$/;
 export const CONVERSATION_ID_PATTERN = /^[A-Za-z0-9._:-]+$/;
-/** At least one non-space character. */
-export const NOT_BLANK = /\S/;
+/**
+ * At least one visible character: not only spaces, nor only invisible
+ * format characters (soft hyphen, zero-width spaces and joiners, bidi
+ * controls, BOM), which look blank to the colleague who reads the text.
+ */
+export const NOT_BLANK = /[^\s\u00AD\u200B-\u200F\u202A-\u202E\u2060-\u2064\u2066-\u2069\uFEFF]/;
 
 /** The same format, case-insensitive; `.source` (what OpenAPI shows) is unchanged. */
 export function caseInsensitive(pattern: RegExp): RegExp {
