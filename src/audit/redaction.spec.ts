@@ -251,3 +251,38 @@ describe('AUDIT_REDACT_FIELDS', () => {
     expect(out.body.note).toBe('kept');
   });
 });
+
+describe('redact: secret field names', () => {
+  it('drops every spelling of a credential name, and names that end in one', () => {
+    const secrets = [
+      'password',
+      'clientSecret',
+      'client_secret',
+      'refreshToken',
+      'refresh_token',
+      'idToken',
+      'id_token',
+      'sessionToken',
+      'access-token',
+      'privateKey',
+      'passphrase',
+      'credentials',
+      'setCookie',
+      'X-API-KEY',
+      'apiKey',
+      'Authorization',
+    ];
+    const out = redact(Object.fromEntries(secrets.map((name) => [name, 'hunter2'])));
+    expect(out).toEqual(Object.fromEntries(secrets.map((name) => [name, REDACTED])));
+  });
+
+  it('keeps names that only contain a credential word', () => {
+    const kept = {
+      tokenTypeHint: 'refresh_token',
+      keyId: 'k1',
+      idempotencyKey: 'order-7',
+      secretary: 'Mai',
+    };
+    expect(redact(kept)).toEqual(kept);
+  });
+});

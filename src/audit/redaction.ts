@@ -2,22 +2,32 @@ import { maskEmail, maskName, maskPhone } from '../common/privacy/mask.js';
 
 export const REDACTED = '[REDACTED]';
 
-/** Field names whose values never reach the audit trail at all. */
-const SECRET_FIELDS = [
+/**
+ * Field names whose values never reach the audit trail at all, compared
+ * without case, "_" or "-": `refreshToken`, `refresh_token` and
+ * `REFRESH-TOKEN` are one name. A name that ends in one of these is a secret
+ * too (`clientSecret`, `idToken`, `x-api-key`, `setCookie`).
+ */
+const SECRET_NAME_ENDINGS = [
   'password',
+  'passwd',
+  'passphrase',
   'secret',
-  'client_secret',
-  'clientsecret',
   'token',
-  'access_token',
-  'accesstoken',
-  'refresh_token',
   'apikey',
-  'api_key',
+  'privatekey',
+  'credential',
+  'credentials',
   'authorization',
-  'x-api-key',
   'cookie',
 ];
+const SEPARATORS = /[_-]/g;
+
+function isSecretName(lowerCaseName: string): boolean {
+  const name = lowerCaseName.replace(SEPARATORS, '');
+  return SECRET_NAME_ENDINGS.some((ending) => name.endsWith(ending));
+}
+
 const EMAIL_FIELDS = ['email', 'customeremail'];
 const PHONE_FIELDS = ['phone', 'customerphone'];
 const NAME_FIELDS = ['name', 'customername', 'contactname', 'fullname'];
@@ -170,7 +180,7 @@ function field(
   const lower = key.toLowerCase();
   const keyPath = path ? `${path}.${lower}` : lower;
   if (
-    SECRET_FIELDS.includes(lower) ||
+    isSecretName(lower) ||
     rule.extra.has(lower) ||
     rule.extraPaths.some((p) => keyPath === p || keyPath.endsWith(`.${p}`))
   ) {
