@@ -644,6 +644,21 @@ describe('ERPNext connector (contract against a local Frappe-shaped server)', ()
       expect(fake.callsTo('GET', '/api/resource/Sales Order/SO-2026-000002')).toHaveLength(3);
     });
 
+    it('a 404 that is not Frappe saying DoesNotExistError is an UpstreamError, never "no such order"', async () => {
+      const path = '/api/resource/Sales Order/SO-2026-000002';
+      fake.fail({ status: 404, body: '<html>nginx 404</html>' }, 1, (r) => r.path === path);
+      const proxy = await failure(a.orders.getOrder('SO-2026-000002'));
+      expect(proxy).toBeInstanceOf(UpstreamError);
+      expect((proxy as UpstreamError).upstreamStatus).toBe(404);
+      const page = { exc_type: 'PageDoesNotExistError', exception: 'Not found' };
+      fake.fail({ status: 404, body: page }, 1, (r) => r.path === path);
+      await expect(failure(a.orders.getOrder('SO-2026-000002'))).resolves.toBeInstanceOf(
+        UpstreamError,
+      );
+      // Frappe's own answer for a missing document still means "not found".
+      expect(await a.orders.getOrder('SO-2026-999999')).toBeNull();
+    });
+
     it('gives up after the configured read retries with an UpstreamError', async () => {
       fake.fail({ status: 503 });
       const error = await failure(a.orders.getOrder('SO-2026-000002'));

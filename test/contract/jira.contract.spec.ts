@@ -191,6 +191,25 @@ describe('Jira tickets connector (contract)', () => {
     expect(fake.calls('/rest/api/2/search')).toHaveLength(2);
   });
 
+  it('on Cloud, one 404 from the enhanced search (a proxy) is retried, and does not switch to the old search', async () => {
+    const jira = adapter();
+    fake.failNext('/rest/api/2/search/jql', { status: 404, body: 'Not Found' });
+    const error = await failure(jira.createTicket(ticket('msg_proxy_404')));
+    expect(error).toBeInstanceOf(UpstreamError);
+    expect(error).not.toBeInstanceOf(PermanentDeliveryError);
+    expect(fake.calls('/rest/api/2/search')).toHaveLength(1); // tried once; Cloud answers 410
+
+    // The next delivery, and every later one, uses the enhanced search again.
+    await expect(jira.createTicket(ticket('msg_proxy_404'))).resolves.toEqual({
+      reference: expect.stringMatching(/^ED-\d+$/),
+    });
+    await expect(jira.createTicket(ticket('msg_after'))).resolves.toEqual({
+      reference: expect.stringMatching(/^ED-\d+$/),
+    });
+    expect(fake.calls('/rest/api/2/search')).toHaveLength(1);
+    expect(fake.issues).toHaveLength(2);
+  });
+
   it('a 400 with field errors is a PermanentDeliveryError naming only the fields', async () => {
     const error = await failure(
       adapter({ JIRA_ISSUE_TYPE: 'Epic' }).createTicket(ticket('msg_400')),

@@ -58,7 +58,12 @@ export class ErpNextRestClient {
     return data.filter(isDoc);
   }
 
-  /** The whole document with its child tables; null when Frappe says it does not exist. */
+  /**
+   * The whole document with its child tables; null when Frappe says it does
+   * not exist. Only Frappe's own `DoesNotExistError` means that: a 404 from a
+   * proxy, or from a wrong ERPNEXT_URL (`PageDoesNotExistError`), would tell
+   * the agent that a real order does not exist.
+   */
   async get(doctype: string, name: string): Promise<FrappeDoc | null> {
     try {
       const response = await this.http.request<unknown>({
@@ -71,7 +76,13 @@ export class ErpNextRestClient {
       if (!isDoc(data)) throw malformed(doctype, 'get', response.status);
       return data;
     } catch (error) {
-      if (error instanceof UpstreamStatusError && error.upstreamStatus === 404) return null;
+      if (
+        error instanceof UpstreamStatusError &&
+        error.upstreamStatus === 404 &&
+        frappeExcType(error) === 'DoesNotExistError'
+      ) {
+        return null;
+      }
       throw error;
     }
   }

@@ -77,11 +77,15 @@ export class JiraTicketsAdapter extends TicketsPort implements ConnectorProbe {
     try {
       found = await this.search(this.searchPath, query);
     } catch (error) {
-      // Data Center has no enhanced search: learn that once and use the old endpoint.
       if (!(error instanceof UpstreamStatusError) || error.upstreamStatus !== 404) throw error;
       if (this.searchPath === LEGACY_SEARCH) throw error;
+      // Data Center has no enhanced search. Cloud has no old one (410), and a proxy may answer
+      // one 404 for the enhanced search: the old endpoint is kept only once it has worked, and
+      // otherwise the 404 stands (retried later), not the old endpoint's refusal.
+      found = await this.search(LEGACY_SEARCH, query).catch(() => {
+        throw error;
+      });
       this.searchPath = LEGACY_SEARCH;
-      found = await this.search(this.searchPath, query);
     }
     const issue = found.issues?.[0];
     if (!issue) return undefined;
