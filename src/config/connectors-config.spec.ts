@@ -75,6 +75,30 @@ describe('connector configuration', () => {
     expect(message).toContain('UPSTREAM_TIMEOUT_MS');
   });
 
+  it('refuses base URLs every call would fail on: credentials, a query, a fragment, a bad port', () => {
+    const odoo = {
+      CONNECTOR_INVENTORY: 'odoo',
+      ODOO_DB: 'prod',
+      ODOO_USERNAME: 'bot@example.vn',
+      ODOO_API_KEY: 'odoo-api-key-for-config-tests',
+    };
+    for (const url of [
+      'https://admin:hunter2@erp.example.vn',
+      'https://erp.example.vn/?db=prod',
+      'https://erp.example.vn/#top',
+      'http://erp.example.vn:99999',
+    ]) {
+      const message = configError({ ...odoo, ODOO_URL: url });
+      expect(message).toContain(
+        'ODOO_URL must be an http:// or https:// URL without credentials, query or fragment',
+      );
+      expect(message).not.toContain('hunter2');
+    }
+    expect(() =>
+      loadConfig({ ...odoo, ODOO_URL: 'https://erp.example.vn:8069/odoo/' }),
+    ).not.toThrow();
+  });
+
   it('reads the ERPNext site time zone, UTC by default', () => {
     const erpnext = {
       CONNECTOR_ORDERS: 'erpnext',

@@ -9,6 +9,7 @@ import {
   Max,
   Min,
   validateSync,
+  ValidateBy,
   type ValidationError,
 } from 'class-validator';
 
@@ -82,8 +83,29 @@ export interface ConnectorsConfig {
   webhook?: WebhookSettings;
 }
 
-const HTTP_URL = /^https?:\/\/[^\s/]+(\/\S*)?$/;
-const URL_MESSAGE = (name: string): string => `${name} must be an http:// or https:// URL`;
+/**
+ * A core system's base URL: http(s), parsable (a port over 65535 is not), and
+ * with no user:password (fetch refuses such URLs, so every call would fail
+ * quietly), query or fragment (paths are appended to it).
+ */
+function IsBaseUrl(): PropertyDecorator {
+  return ValidateBy({
+    name: 'isBaseUrl',
+    validator: {
+      validate: (value: unknown) => {
+        if (typeof value !== 'string' || !/^https?:\/\/\S+$/.test(value)) return false;
+        try {
+          const url = new URL(value);
+          return url.username === '' && url.password === '' && url.search === '' && url.hash === '';
+        } catch {
+          return false;
+        }
+      },
+      defaultMessage: (args) =>
+        `${args?.property ?? 'URL'} must be an http:// or https:// URL without credentials, query or fragment`,
+    },
+  });
+}
 /** Odoo ids are PostgreSQL `integer` keys. */
 const ODOO_MAX_ID = 2_147_483_647;
 const ID_MESSAGE = (name: string, model: string): { message: string } => ({
@@ -145,7 +167,7 @@ export class ConnectorEnvironment {
   UPSTREAM_BREAKER_HALF_OPEN_MS = 30_000;
 
   @IsOptional()
-  @Matches(HTTP_URL, { message: URL_MESSAGE('ODOO_URL') })
+  @IsBaseUrl()
   ODOO_URL?: string;
 
   @IsOptional()
@@ -179,7 +201,7 @@ export class ConnectorEnvironment {
   ODOO_HELPDESK_TEAM_ID?: number;
 
   @IsOptional()
-  @Matches(HTTP_URL, { message: URL_MESSAGE('ERPNEXT_URL') })
+  @IsBaseUrl()
   ERPNEXT_URL?: string;
 
   @IsOptional()
@@ -198,7 +220,7 @@ export class ConnectorEnvironment {
   ERPNEXT_TIME_ZONE = 'UTC';
 
   @IsOptional()
-  @Matches(HTTP_URL, { message: URL_MESSAGE('JIRA_URL') })
+  @IsBaseUrl()
   JIRA_URL?: string;
 
   @IsOptional()
@@ -218,7 +240,7 @@ export class ConnectorEnvironment {
   JIRA_ISSUE_TYPE = 'Task';
 
   @IsOptional()
-  @Matches(HTTP_URL, { message: URL_MESSAGE('NOTIFY_WEBHOOK_URL') })
+  @IsBaseUrl()
   NOTIFY_WEBHOOK_URL?: string;
 
   @IsOptional()
