@@ -7,7 +7,7 @@ import {
   type FakeOdoo,
 } from '../contract/odoo/fake-odoo.js';
 import { freePort } from '../utils/postgres-server.js';
-import { startTestApp, type TestApp } from '../utils/test-app.js';
+import { CapturingLogger, startTestApp, type TestApp } from '../utils/test-app.js';
 
 /** The variables that point Gatehouse at an Odoo (the fake's database and credentials). */
 function odooAt(url: string): Record<string, string> {
@@ -25,10 +25,12 @@ describe('Gatehouse bound to Odoo (CONNECTOR_INVENTORY/ORDERS/DELIVERIES=odoo)',
   let fake: FakeOdoo;
   let t: TestApp;
   let token: string;
+  const logger = new CapturingLogger();
 
   beforeAll(async () => {
     fake = await startFakeOdoo();
     t = await startTestApp({
+      logger,
       env: {
         CONNECTOR_INVENTORY: 'odoo',
         CONNECTOR_ORDERS: 'odoo',
@@ -145,6 +147,19 @@ describe('Gatehouse bound to Odoo (CONNECTOR_INVENTORY/ORDERS/DELIVERIES=odoo)',
 
     fake.down = false;
     expect((await get('/v1/inventory/DESK-OAK-140')).status).toBe(200);
+  });
+
+  it('logs why a call failed (system, operation, HTTP status) at warn, not as an unhandled error', async () => {
+    fake.down = true;
+    const res = await get('/v1/inventory/DESK-OAK-140');
+    fake.down = false;
+    const requestId = res.headers['x-request-id'];
+    const lines = logger.lines.filter((line) => line.includes(requestId));
+    expect(lines.some((line) => line.includes('unhandled error'))).toBe(false);
+    const failed = lines.find((line) => line.includes('core system call failed'));
+    expect(failed).toMatch(/system: 'odoo'/);
+    expect(failed).toMatch(/status: 500/);
+    expect(failed).not.toContain(new URL(fake.url).host);
   });
 });
 

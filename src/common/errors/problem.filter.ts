@@ -43,7 +43,13 @@ export class ProblemFilter implements ExceptionFilter {
       sendOAuthError(reply, new OAuthError('invalid_request', oauthDescription || error.message));
       return;
     }
-    if (unexpected !== undefined) {
+    if (unexpected instanceof UpstreamError) {
+      // Expected in operation (a core system is down): which system, what and why, at warn.
+      this.logger.warn(
+        { reqId: request.id, upstream: upstreamSummary(unexpected) },
+        'core system call failed',
+      );
+    } else if (unexpected !== undefined) {
       this.logger.error({ reqId: request.id, err: describe(unexpected) }, 'unhandled error');
     }
     sendProblem(reply, request.id, error);
@@ -193,6 +199,31 @@ function describe(exception: unknown): Record<string, unknown> {
     return { type: exception.name, message: exception.message, stack: exception.stack };
   }
   return { value: String(exception) };
+}
+
+/** Gatehouse's own reasons ("timed out or cancelled", "circuit open", …), never upstream text. */
+const UPSTREAM_REASON = /^[a-z][a-z0-9 ,'()-]{0,60}$/i;
+
+/**
+ * What an operator needs to tell "ERP down" from "key revoked" from "circuit
+ * open": the system, the operation, the HTTP status if there was one and
+ * Gatehouse's reason, found along the cause chain.
+ */
+function upstreamSummary(error: UpstreamError): Record<string, unknown> {
+  let status = error.upstreamStatus;
+  let reason: string | undefined;
+  for (let e: unknown = error.cause, depth = 0; e instanceof Error && depth < 5; depth++) {
+    if (e instanceof UpstreamError) status ??= e.upstreamStatus;
+    else if (UPSTREAM_REASON.test(e.message)) reason ??= e.message;
+    e = e.cause;
+  }
+  return {
+    system: error.system,
+    operation: error.operation,
+    ...(status !== undefined ? { status } : {}),
+    ...(reason !== undefined ? { reason } : {}),
+    ...(error.name !== 'UpstreamError' ? { error: error.name } : {}),
+  };
 }
 
 /**
