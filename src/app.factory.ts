@@ -10,7 +10,7 @@ import type { Clock } from './common/clock.js';
 import { requestIdFor } from './common/http/request-id.js';
 import { newRequestContext, type RequestContext } from './common/http/request-context.js';
 import { AuditRecorder } from './audit/audit-recorder.js';
-import { applyHardening, frameworkErrors } from './common/http/hardening.js';
+import { applyHardening, frameworkErrors, MAX_PATH_PARAM_LENGTH } from './common/http/hardening.js';
 import { strictJsonParser } from './common/http/json-body.js';
 import { RouteTable } from './common/http/route-table.js';
 import { loadConfig, type AppConfig } from './config/app-config.js';
@@ -69,7 +69,7 @@ export async function createApp(options: CreateAppOptions = {}): Promise<Created
     requestTimeout: config.requestTimeoutMs,
     // Router-level failures (bad percent-encoding, over-long params) answer as problems too.
     frameworkErrors,
-    routerOptions: { maxParamLength: 256 },
+    routerOptions: { maxParamLength: MAX_PATH_PARAM_LENGTH },
     return503OnClosing: true,
   });
   const fastify = adapter.getInstance();

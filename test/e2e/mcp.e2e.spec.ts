@@ -171,6 +171,74 @@ describe('MCP server (POST /mcp, Streamable HTTP)', () => {
     });
   });
 
+  describe('invalid JSON-RPC params', () => {
+    const headers = () => ({
+      authorization: `Bearer ${fullToken}`,
+      'mcp-protocol-version': PROTOCOL_REVISION,
+    });
+    const request = (id: number, method: string, params?: unknown) => ({
+      jsonrpc: '2.0',
+      id,
+      method,
+      ...(params === undefined ? {} : { params }),
+    });
+    const invalidParams = (id: number, path: string) => ({
+      jsonrpc: '2.0',
+      id,
+      error: {
+        code: -32602,
+        message: expect.stringMatching(
+          new RegExp(`^Invalid params: ${path.replace('.', '\\.')}: [^\\n]+$`),
+        ),
+      },
+    });
+    const clientInfo = { name: 'raw', version: '0' };
+
+    it.each<[string, unknown, string]>([
+      ['tools/call', { name: 'check_inventory', arguments: 'BAN-GO-SOI-120' }, 'params.arguments'],
+      ['tools/call', { name: 'check_inventory', arguments: null }, 'params.arguments'],
+      [
+        'tools/call',
+        { name: 'check_inventory', arguments: ['BAN-GO-SOI-120'] },
+        'params.arguments',
+      ],
+      ['tools/call', { name: 42, arguments: {} }, 'params.name'],
+      ['initialize', undefined, 'params'],
+      [
+        'initialize',
+        { protocolVersion: 20251125, capabilities: {}, clientInfo },
+        'params.protocolVersion',
+      ],
+      ['tools/list', { cursor: 5 }, 'params.cursor'],
+    ])('answers %s %j with -32602 Invalid params naming %s', async (method, params, path) => {
+      const res = await post(JSON.stringify(request(7, method, params)), headers());
+      expect(res.status).toBe(200);
+      expect(res.headers.get('content-type')).toMatch(/^application\/json/);
+      expect(await res.json()).toEqual(invalidParams(7, path));
+    });
+
+    it('answers the invalid requests of a batch itself, and the others as usual', async () => {
+      const batch = [
+        request(1, 'tools/call', { name: 'check_inventory', arguments: 'BAN-GO-SOI-120' }),
+        request(2, 'ping'),
+        request(3, 'tools/list', { cursor: 5 }),
+      ];
+      const res = await post(JSON.stringify(batch), headers());
+      expect(res.status).toBe(200);
+      expect(res.headers.get('content-type')).toMatch(/^application\/json/);
+      expect(await res.json()).toEqual([
+        invalidParams(1, 'params.arguments'),
+        { jsonrpc: '2.0', id: 2, result: {} },
+        invalidParams(3, 'params.cursor'),
+      ]);
+      const none = await post(JSON.stringify([batch[0], batch[2]]), headers());
+      expect(await none.json()).toEqual([
+        invalidParams(1, 'params.arguments'),
+        invalidParams(3, 'params.cursor'),
+      ]);
+    });
+  });
+
   describe('tools/list', () => {
     it('shows an inventory:read client only the inventory tools', async () => {
       const { client } = await connect(await token(['inventory:read']));
@@ -426,6 +494,115 @@ describe('MCP server (POST /mcp, Streamable HTTP)', () => {
       },
     );
 
+    it.each<[string, Record<string, unknown>, string, string]>([
+      ['search_products', { q: { a: 1 } }, 'q', 'q must be a string'],
+      ['search_products', { q: true }, 'q', 'q must be a string'],
+      ['search_products', { q: ['ban'] }, 'q', 'q must be a string'],
+      ['search_products', { q: 'ban', limit: [5] }, 'limit', 'limit must be an integer number'],
+      ['check_inventory', { sku: 120 }, 'sku', 'sku must be a string'],
+      [
+        'check_inventory',
+        { sku: 'BAN-GO-SOI-120', warehouse: ['DN-01'] },
+        'warehouse',
+        'warehouse must be a string',
+      ],
+      ['list_deliveries', { region: ['north'] }, 'region', 'region must be a string'],
+    ])(
+      'refuses %s %j instead of stringifying a wrongly typed URL argument',
+      async (name, args, field, message) => {
+        const result = await call(client, name, args);
+        expect(result._meta?.['dev.gatehouse/status']).toBe(400);
+        expect(problemOf(result)).toMatchObject({
+          code: 'validation_failed',
+          status: 400,
+          errors: [{ field, message }],
+        });
+      },
+    );
+
+    it('refuses an idempotencyKey that is not a string, and creates nothing', async () => {
+      const email = 'numeric-key@example.vn';
+      const result = await call(client, 'create_lead', {
+        idempotencyKey: 123456789,
+        name: 'An',
+        email,
+        channel: 'web',
+        consent: true,
+      });
+      expect(problemOf(result)).toMatchObject({
+        code: 'validation_failed',
+        errors: [{ field: 'idempotencyKey', message: 'idempotencyKey must be a string' }],
+      });
+      expect(await t.prisma.lead.count({ where: { email } })).toBe(0);
+    });
+
+    it('passes a number, or its text, for an integer argument on to the route to validate', async () => {
+      for (const limit of [5, '5']) {
+        expect((await call(client, 'search_products', { q: 'ban', limit })).isError).toBeFalsy();
+      }
+      const text = await call(client, 'search_products', { q: 'ban', limit: 'five' });
+      expect(problemOf(text).errors?.map((e) => e.field)).toContain('limit');
+      expect(await auditRow(requestIdOf(text))).toMatchObject({
+        tool: 'search_products',
+        outcome: 'invalid',
+      });
+    });
+
+    it.each<[string, Record<string, unknown>, string, string]>([
+      [
+        'check_inventory',
+        { sku: 'A'.repeat(257) },
+        'sku',
+        'sku must be shorter than or equal to 40 characters',
+      ],
+      [
+        'search_products',
+        { q: 'a'.repeat(2033) },
+        'q',
+        'q must be shorter than or equal to 100 characters',
+      ],
+      ['get_internal_request', { id: 'IR-'.padEnd(300, 'X') }, 'id', 'id is too long'],
+    ])(
+      'answers %s with an argument too long for the router as invalid, not as a URL error',
+      async (name, args, field, message) => {
+        const result = await call(client, name, args);
+        expect(result._meta?.['dev.gatehouse/status']).toBe(400);
+        expect(problemOf(result)).toMatchObject({
+          code: 'validation_failed',
+          errors: [{ field, message }],
+        });
+        // Refused before dispatch: the exchange that carried it is on the record.
+        const events = await t.prisma.auditEvent.findMany({
+          where: { requestId: requestIdOf(result) },
+        });
+        expect(events.map((e) => e.route)).toEqual(['/mcp']);
+        expect(JSON.parse(events[0]?.request ?? '{}').body.params.name).toBe(name);
+      },
+    );
+
+    it.each<[string, Record<string, unknown>, string]>([
+      [
+        'check_inventory',
+        { sku: 'A'.repeat(256) },
+        'sku must be shorter than or equal to 40 characters',
+      ],
+      [
+        'search_products',
+        { q: 'a'.repeat(2032) },
+        'q must be shorter than or equal to 100 characters',
+      ],
+    ])(
+      'leaves %s with an argument the router accepts to the route, its messages and audit',
+      async (name, args, message) => {
+        const result = await call(client, name, args);
+        expect(problemOf(result).errors).toContainEqual({ field: Object.keys(args)[0], message });
+        expect(await auditRow(requestIdOf(result))).toMatchObject({
+          tool: name,
+          outcome: 'invalid',
+        });
+      },
+    );
+
     it('requires the idempotencyKey of a write', async () => {
       const result = await call(client, 'create_lead', {
         name: 'An',
@@ -521,6 +698,43 @@ describe('MCP server (POST /mcp, Streamable HTTP)', () => {
     expect(await dotted.json()).toMatchObject({ result: { isError: true } });
     const refused = await post(callOf(3, 'drop_tables', {}), headers);
     expect(refused.status).toBe(429);
+  });
+
+  it('counts a tools/call the SDK never runs (invalid params, a notification) as a read, and audits the refusal', async () => {
+    const bearer = await t.token(['inventory:read'], { limits: { read: 3 } });
+    const headers = {
+      authorization: `Bearer ${bearer}`,
+      'mcp-protocol-version': PROTOCOL_REVISION,
+    };
+    const params = { name: 'check_inventory', arguments: { sku: 'BAN-GO-SOI-120' } };
+    // The tool and its arguments are fine; `task` must be an object.
+    const invalid = {
+      jsonrpc: '2.0',
+      id: 1,
+      method: 'tools/call',
+      params: { ...params, task: 'x' },
+    };
+    const refused = await post(JSON.stringify(invalid), headers);
+    expect(refused.headers.get('ratelimit-remaining')).toBe('2');
+    expect(await refused.json()).toMatchObject({ id: 1, error: { code: -32602 } });
+    const events = await t.prisma.auditEvent.findMany({
+      where: { requestId: String(refused.headers.get('x-request-id')) },
+    });
+    expect(events).toHaveLength(1);
+    expect(events[0]).toMatchObject({ route: '/mcp', tool: null, status: 200 });
+    expect(JSON.parse(events[0]?.response ?? '{}')).toEqual({
+      jsonrpc: '2.0',
+      id: 1,
+      error: -32602,
+    });
+    expect(JSON.parse(events[0]?.request ?? '{}').body.params.name).toBe('check_inventory');
+
+    const notification = await post(
+      JSON.stringify({ jsonrpc: '2.0', method: 'tools/call', params }),
+      headers,
+    );
+    expect(notification.status).toBe(202);
+    expect(notification.headers.get('ratelimit-remaining')).toBe('1');
   });
 
   it('cannot be impersonated: a forged internal marker is stripped and ignored', async () => {

@@ -12,6 +12,11 @@ import { unsafeBody } from './json-body.js';
 import { securityHeaders } from './security-headers.js';
 
 export const MAX_URL_LENGTH = 2048;
+/**
+ * Fastify's router refuses a longer path parameter (decoded) before any hook
+ * runs: createApp passes it as `routerOptions.maxParamLength`.
+ */
+export const MAX_PATH_PARAM_LENGTH = 256;
 export const MAX_HEADER_BYTES = 8 * 1024;
 export const MAX_HEADER_COUNT = 100;
 

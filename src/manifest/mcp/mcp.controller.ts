@@ -1,5 +1,6 @@
 import { Controller, Delete, Get, Inject, Post, Req, Res } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
+import { CallToolRequestSchema, isJSONRPCRequest } from '@modelcontextprotocol/sdk/types.js';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { AuthGuard } from '../../auth/auth.guard.js';
 import type { Principal } from '../../auth/principal.js';
@@ -61,7 +62,8 @@ export class McpController {
     request.principal = principal;
     // The throttle guard ran before the caller was known. A tools/call that is dispatched
     // is counted as the tool's own request; every other message counts as a read here,
-    // tools/call messages refused before dispatch (unknown tool, bad arguments) included.
+    // tools/call messages refused before dispatch (invalid params, unknown tool, bad
+    // arguments) and tools/call notifications (never run) included.
     const messages: unknown[] = Array.isArray(request.body) ? request.body : [request.body];
     for (const message of messages) {
       if (this.dispatched(message)) continue;
@@ -72,6 +74,7 @@ export class McpController {
       remoteAddress: request.raw.socket.remoteAddress ?? request.ip,
       requestId: request.id,
     });
+    request.ctx.responseBody = auditedAnswer(exchange.body);
     void reply.code(exchange.status).header('cache-control', 'no-store');
     exchange.headers.forEach((value, name) => {
       if (name !== 'content-length') void reply.header(name, value);
@@ -91,14 +94,19 @@ export class McpController {
     throw notAllowed();
   }
 
-  /** Whether a message is a tools/call the server will run as the tool's own HTTP request. */
+  /**
+   * Whether a message is a tools/call the server will run as the tool's own
+   * HTTP request: a request (not a notification) whose params fit the SDK's
+   * schema (others are answered -32602), naming a known tool, with arguments
+   * that fit the tool's URL and header parameters.
+   */
   private dispatched(message: unknown): boolean {
-    if (!isRecord(message) || message.method !== 'tools/call' || !isRecord(message.params)) {
-      return false;
-    }
-    const { name, arguments: args = {} } = message.params;
-    const tool = typeof name === 'string' ? this.manifests.find(name) : undefined;
-    return tool !== undefined && isRecord(args) && !('invalid' in toHttpCall(tool, args));
+    if (!isJSONRPCRequest(message)) return false;
+    const call = CallToolRequestSchema.safeParse(message);
+    if (!call.success) return false;
+    const { name, arguments: args = {} } = call.data.params;
+    const tool = this.manifests.find(name);
+    return tool !== undefined && !('invalid' in toHttpCall(tool, args));
   }
 
   private originAllowed(origin: string): boolean {
@@ -138,6 +146,23 @@ function originOf(url: string): string {
   } catch {
     return url;
   }
+}
+
+/**
+ * The JSON-RPC answer as the exchange's audit event summarises it: the
+ * summary keeps scalar fields only, so an error is reduced to its code
+ * (-32602 for invalid params), never its message.
+ */
+function auditedAnswer(body: string): unknown {
+  let answer: unknown;
+  try {
+    answer = JSON.parse(body) as unknown;
+  } catch {
+    return undefined;
+  }
+  return isRecord(answer) && isRecord(answer.error)
+    ? { ...answer, error: answer.error.code }
+    : answer;
 }
 
 function notAllowed(): GatehouseError {

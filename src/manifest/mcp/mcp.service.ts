@@ -12,6 +12,7 @@ import {
 import type { Principal } from '../../auth/principal.js';
 import { buildProblem } from '../../common/errors/problem.js';
 import { ManifestService } from '../manifest.service.js';
+import { answerInvalidParams } from './invalid-params.js';
 import { ToolDispatcher, type Caller } from './tool-dispatcher.js';
 
 /** The newest MCP revision this server speaks; older ones the SDK supports are negotiated down. */
@@ -62,6 +63,12 @@ export class McpService {
     });
     try {
       await server.connect(transport);
+      answerInvalidParams(transport, (error) =>
+        this.logger.error(
+          { requestId: caller.requestId, err: String(error) },
+          'could not answer invalid params',
+        ),
+      );
       const response = await transport.handleRequest(request, { parsedBody: body });
       return { status: response.status, headers: response.headers, body: await response.text() };
     } finally {

@@ -4,8 +4,14 @@ import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import type { FastifyInstance } from 'fastify';
 import { buildProblem } from '../../common/errors/problem.js';
 import { acceptsNull, isRecord, type JsonSchema } from '../json-schema.js';
-import type { CatalogTool } from '../tool-catalog.js';
+import type { ArgumentLocation, CatalogTool } from '../tool-catalog.js';
 import { InternalTransport } from './internal-transport.js';
+import {
+  routerLengthErrors,
+  typeError,
+  type FieldError,
+  type TextArgument,
+} from './text-arguments.js';
 
 /** What the MCP request carried that a tool call must carry on. */
 export interface Caller {
@@ -27,11 +33,6 @@ const FORWARDED_HEADERS = [
   'x-end-user-id',
   'x-forwarded-for',
 ] as const;
-
-interface FieldError {
-  field: string;
-  message: string;
-}
 
 export interface HttpCall {
   method: string;
@@ -64,7 +65,7 @@ export class ToolDispatcher {
         detail: 'One or more fields are invalid.',
         errors: built.invalid,
       });
-      return problemResult(400, problem, undefined);
+      return problemResult(400, problem, caller.requestId);
     }
     const headers: Record<string, string> = {
       ...built.headers,
@@ -95,48 +96,35 @@ export class ToolDispatcher {
   }
 }
 
+/** One argument on its way into the HTTP request of the tool's route. */
+interface Placed {
+  name: string;
+  location: ArgumentLocation;
+  httpName: string;
+  value: unknown;
+  /** Undefined for an argument the tool does not declare: the route rejects it, as over HTTP. */
+  schema: JsonSchema | undefined;
+}
+
 /** Splits a tool's arguments back into the path, query, headers and JSON body of its route. */
 export function toHttpCall(
   tool: CatalogTool,
   args: Record<string, unknown>,
 ): HttpCall | { invalid: FieldError[] } {
-  const byName = new Map(tool.arguments.map((a) => [a.name, a]));
-  const properties = tool.inputSchema.properties ?? {};
-  const invalid: FieldError[] = [];
+  const hasBody = tool.arguments.some((a) => a.location === 'body') || tool.method !== 'GET';
+  const placed = place(tool, args, hasBody);
+  const asText = placed.flatMap(textArgument);
+  const invalid = placed.flatMap((p) => textArgumentError(p) ?? []);
+  if (invalid.length > 0) return { invalid };
+
   let path = tool.path;
   const query = new URLSearchParams();
   const headers: Record<string, string> = { accept: 'application/json' };
   const body: Record<string, unknown> = {};
-  const hasBody = tool.arguments.some((a) => a.location === 'body') || tool.method !== 'GET';
-
-  for (const arg of tool.arguments.filter((a) => a.location === 'path')) {
-    const value = args[arg.name];
-    if (typeof value !== 'string' && typeof value !== 'number') {
-      const message = `${arg.name} is required and must be a string or a number`;
-      invalid.push({ field: arg.name, message });
-      continue;
-    }
-    // encodeURIComponent keeps "." and "..", which the injected request would resolve
-    // into another route (get_delivery_schedule with ".." would run list_deliveries).
-    if (value === '.' || value === '..') {
-      invalid.push({ field: arg.name, message: `${arg.name} must not be "${value}"` });
-      continue;
-    }
-    path = path.replace(`{${arg.httpName}}`, encodeURIComponent(String(value)));
-  }
-  if (invalid.length > 0) return { invalid };
-
-  for (const [name, raw] of Object.entries(args)) {
-    const arg = byName.get(name);
-    if (arg?.location === 'path') continue;
-    const schema = properties[name];
-    // Strict-mode models send null for an argument they leave out.
-    const value = schema ? withoutNulls(raw, schema) : raw;
-    if (value === undefined) continue;
-    // Unknown arguments go where the route will reject them, exactly as over HTTP.
-    const location = arg?.location ?? (hasBody ? 'body' : 'query');
-    const httpName = arg?.httpName ?? name;
-    if (location === 'header') headers[httpName.toLowerCase()] = scalar(value);
+  for (const { location, httpName, value } of placed) {
+    if (location === 'path')
+      path = path.replace(`{${httpName}}`, encodeURIComponent(scalar(value)));
+    else if (location === 'header') headers[httpName.toLowerCase()] = scalar(value);
     else if (location === 'query') {
       for (const item of Array.isArray(value) ? value : [value])
         query.append(httpName, scalar(item));
@@ -144,12 +132,53 @@ export function toHttpCall(
   }
 
   const search = query.toString();
+  const url = search === '' ? path : `${path}?${search}`;
+  const tooLong = routerLengthErrors(asText, url);
+  if (tooLong.length > 0) return { invalid: tooLong };
   return {
     method: tool.method,
-    url: search === '' ? path : `${path}?${search}`,
+    url,
     headers: hasBody ? { ...headers, 'content-type': 'application/json' } : headers,
     ...(hasBody ? { payload: JSON.stringify(body) } : {}),
   };
+}
+
+/** Every argument given, and every path argument whether given or not. */
+function place(tool: CatalogTool, args: Record<string, unknown>, hasBody: boolean): Placed[] {
+  const byName = new Map(tool.arguments.map((a) => [a.name, a]));
+  const properties = tool.inputSchema.properties ?? {};
+  const pathNames = tool.arguments.filter((a) => a.location === 'path').map((a) => a.name);
+  const placed: Placed[] = [];
+  for (const name of new Set([...pathNames, ...Object.keys(args)])) {
+    const arg = byName.get(name);
+    const schema = properties[name];
+    // Strict-mode models send null for an argument they leave out.
+    const value = schema ? withoutNulls(args[name], schema) : args[name];
+    if (value === undefined && arg?.location !== 'path') continue;
+    const location = arg?.location ?? (hasBody ? 'body' : 'query');
+    placed.push({ name, location, httpName: arg?.httpName ?? name, value, schema });
+  }
+  return placed;
+}
+
+function textArgument({ name, location, value, schema }: Placed): TextArgument[] {
+  return location === 'body' ? [] : [{ name, location, value, schema: schema ?? {} }];
+}
+
+function textArgumentError({ name, location, value, schema }: Placed): FieldError | undefined {
+  // The body, and an undeclared argument, are the route's to validate, with HTTP's messages.
+  if (location === 'body' || schema === undefined) return undefined;
+  if (value === undefined) {
+    return { field: name, message: `${name} is required and must be a string or a number` };
+  }
+  const wrongType = typeError(name, value, schema);
+  if (wrongType) return { field: name, message: wrongType };
+  // encodeURIComponent keeps "." and "..", which the injected request would resolve
+  // into another route (get_delivery_schedule with ".." would run list_deliveries).
+  if (location === 'path' && (value === '.' || value === '..')) {
+    return { field: name, message: `${name} must not be "${value}"` };
+  }
+  return undefined;
 }
 
 /** Drops null values the schema does not allow (optional fields a strict model nulled out). */
