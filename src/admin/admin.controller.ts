@@ -14,6 +14,7 @@ import {
   SecretParams,
   UpdateClientDto,
 } from './dto/admin.dto.js';
+import { ActingAdmin } from './acting-admin.decorator.js';
 import { SecurityEventsService } from './security-events.service.js';
 
 const DEFAULT_GRACE_SECONDS = 24 * 3600;
@@ -49,7 +50,7 @@ export class AdminController {
     operationId: 'admin_create_client',
     summary: 'Create a client; the secret is shown once',
   })
-  async create(@Body() body: CreateClientDto) {
+  async create(@Body() body: CreateClientDto, @ActingAdmin() by: ActingAdmin) {
     const created = await this.clients.create({
       name: body.name,
       scopes: body.scopes,
@@ -59,6 +60,7 @@ export class AdminController {
     await this.events.record('client.created', {
       clientId: created.clientId,
       credentialId: created.secretId,
+      ...by,
     });
     return created;
   }
@@ -82,7 +84,11 @@ export class AdminController {
     operationId: 'admin_update_client',
     summary: 'Set scopes, policies, limits or name',
   })
-  async update(@Param() { clientId }: ClientParams, @Body() body: UpdateClientDto) {
+  async update(
+    @Param() { clientId }: ClientParams,
+    @Body() body: UpdateClientDto,
+    @ActingAdmin() by: ActingAdmin,
+  ) {
     const updated = await this.clients.update(clientId, {
       // null means "no change", like an absent field (PartialType lets null through @IsOptional).
       ...(body.name != null ? { name: body.name } : {}),
@@ -90,7 +96,7 @@ export class AdminController {
       ...(body.policies != null ? { policies: { ...body.policies } } : {}),
       ...(body.limits != null ? { limits: { ...body.limits } } : {}),
     });
-    await this.events.record('client.updated', { clientId });
+    await this.events.record('client.updated', { clientId, ...by });
     return updated;
   }
 
@@ -100,9 +106,9 @@ export class AdminController {
     operationId: 'admin_disable_client',
     summary: 'Disable a client at once (tokens and keys included)',
   })
-  async disable(@Param() { clientId }: ClientParams) {
+  async disable(@Param() { clientId }: ClientParams, @ActingAdmin() by: ActingAdmin) {
     const client = await this.clients.disable(clientId);
-    await this.events.record('client.disabled', { clientId });
+    await this.events.record('client.disabled', { clientId, ...by });
     return client;
   }
 
@@ -111,13 +117,21 @@ export class AdminController {
     operationId: 'admin_rotate_secret',
     summary: 'Add a new secret; old ones work for the grace period',
   })
-  async rotateSecret(@Param() { clientId }: ClientParams, @Body() body: RotateDto) {
+  async rotateSecret(
+    @Param() { clientId }: ClientParams,
+    @Body() body: RotateDto,
+    @ActingAdmin() by: ActingAdmin,
+  ) {
     const rotated = await this.clients.rotateSecret(
       clientId,
       body.graceSeconds ?? DEFAULT_GRACE_SECONDS,
     );
     this.revocation.forgetSecrets();
-    await this.events.record('secret.rotated', { clientId, credentialId: rotated.secretId });
+    await this.events.record('secret.rotated', {
+      clientId,
+      credentialId: rotated.secretId,
+      ...by,
+    });
     return rotated;
   }
 
@@ -127,10 +141,13 @@ export class AdminController {
     operationId: 'admin_revoke_secret',
     summary: 'Revoke a secret at once (tokens issued for it too)',
   })
-  async revokeSecret(@Param() { clientId, secretId }: SecretParams) {
+  async revokeSecret(
+    @Param() { clientId, secretId }: SecretParams,
+    @ActingAdmin() by: ActingAdmin,
+  ) {
     const revoked = await this.clients.revokeSecret(clientId, secretId);
     this.revocation.forgetSecrets();
-    await this.events.record('secret.revoked', { clientId, credentialId: secretId });
+    await this.events.record('secret.revoked', { clientId, credentialId: secretId, ...by });
     return revoked;
   }
 
@@ -139,13 +156,21 @@ export class AdminController {
     operationId: 'admin_create_api_key',
     summary: 'Create a scoped API key; shown once',
   })
-  async createKey(@Param() { clientId }: ClientParams, @Body() body: CreateApiKeyDto) {
+  async createKey(
+    @Param() { clientId }: ClientParams,
+    @Body() body: CreateApiKeyDto,
+    @ActingAdmin() by: ActingAdmin,
+  ) {
     const created = await this.apiKeys.create(clientId, {
       ...(body.name ? { name: body.name } : {}),
       ...(body.scopes ? { scopes: body.scopes } : {}),
       expiresAt: body.expiresAt ? new Date(body.expiresAt) : null,
     });
-    await this.events.record('api_key.created', { clientId, credentialId: created.keyId });
+    await this.events.record('api_key.created', {
+      clientId,
+      credentialId: created.keyId,
+      ...by,
+    });
     return created;
   }
 
@@ -154,11 +179,16 @@ export class AdminController {
     operationId: 'admin_rotate_api_key',
     summary: 'Replace an API key; the old one works for the grace period',
   })
-  async rotateKey(@Param() { keyId }: KeyParams, @Body() body: RotateDto) {
+  async rotateKey(
+    @Param() { keyId }: KeyParams,
+    @Body() body: RotateDto,
+    @ActingAdmin() by: ActingAdmin,
+  ) {
     const rotated = await this.apiKeys.rotate(keyId, body.graceSeconds ?? DEFAULT_GRACE_SECONDS);
     await this.events.record('api_key.rotated', {
       clientId: rotated.clientId,
       credentialId: keyId,
+      ...by,
     });
     return rotated;
   }
@@ -166,9 +196,9 @@ export class AdminController {
   @Post('keys/:keyId/revoke')
   @HttpCode(200)
   @ApiOperation({ operationId: 'admin_revoke_api_key', summary: 'Revoke an API key at once' })
-  async revokeKey(@Param() { keyId }: KeyParams) {
+  async revokeKey(@Param() { keyId }: KeyParams, @ActingAdmin() by: ActingAdmin) {
     const revoked = await this.apiKeys.revoke(keyId);
-    await this.events.record('api_key.revoked', { credentialId: keyId });
+    await this.events.record('api_key.revoked', { credentialId: keyId, ...by });
     return revoked;
   }
 }

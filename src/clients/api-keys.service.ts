@@ -59,12 +59,18 @@ export class ApiKeysService {
     const client = await this.prisma.client.findUnique({ where: { id: clientId } });
     if (!client) throw new GatehouseError('client_not_found');
     const allowed = parseScopes(client.scopes);
-    const scopes = input.scopes ?? allowed;
+    const scopes = [...new Set(input.scopes ?? allowed)];
     const excess = scopes.filter((s) => !allowed.includes(s));
     if (excess.length > 0) {
       throw new GatehouseError('validation_failed', {
         detail: 'An API key can only hold scopes its client holds.',
         errors: [{ field: 'scopes', message: `not held by the client: ${excess.join(', ')}` }],
+      });
+    }
+    if (input.expiresAt && input.expiresAt.getTime() <= this.clock.now().getTime()) {
+      throw new GatehouseError('validation_failed', {
+        detail: 'An API key cannot be created already expired.',
+        errors: [{ field: 'expiresAt', message: 'must be in the future' }],
       });
     }
     const keyId = randomId(12);

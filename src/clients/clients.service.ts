@@ -60,11 +60,12 @@ export class ClientsService {
     const clientId = `cl_${randomId(16)}`;
     const clientSecret = `ghs_${randomToken(32)}`;
     const secretId = `sec_${randomId(12)}`;
+    const scopes = [...new Set(input.scopes)];
     await this.prisma.client.create({
       data: {
         id: clientId,
         name: input.name,
-        scopes: input.scopes.join(' '),
+        scopes: scopes.join(' '),
         policies: JSON.stringify(input.policies ?? {}),
         limits: JSON.stringify(input.limits ?? {}),
         secrets: {
@@ -77,7 +78,7 @@ export class ClientsService {
         createdAt: this.clock.now(),
       },
     });
-    return { clientId, clientSecret, scopes: input.scopes, secretId };
+    return { clientId, clientSecret, scopes, secretId };
   }
 
   /**
@@ -125,7 +126,7 @@ export class ClientsService {
       where: { id: clientId },
       data: {
         ...(changes.name !== undefined ? { name: changes.name } : {}),
-        ...(changes.scopes !== undefined ? { scopes: changes.scopes.join(' ') } : {}),
+        ...(changes.scopes !== undefined ? { scopes: [...new Set(changes.scopes)].join(' ') } : {}),
         ...(changes.policies !== undefined ? { policies: JSON.stringify(changes.policies) } : {}),
         ...(changes.limits !== undefined ? { limits: JSON.stringify(changes.limits) } : {}),
       },

@@ -124,6 +124,37 @@ describe('credential lifecycle (SPEC §3)', () => {
       const res = await t.http.post(`/v1/admin/keys/${key.keyId}/revoke`).set(await adm());
       expect(res.status).toBe(200);
       expect((await get(READ, { 'x-api-key': key.apiKey })).status).toBe(401);
+      // The security event says who acted and joins the admin request's own audit event.
+      const event = await t.prisma.auditEvent.findFirstOrThrow({
+        where: {
+          kind: 'security',
+          credentialId: key.keyId,
+          request: { contains: 'api_key.revoked' },
+        },
+      });
+      expect(JSON.parse(event.request)).toEqual({
+        event: 'api_key.revoked',
+        actor: adminClient.clientId,
+      });
+      expect(event.requestId).toBe(res.headers['x-request-id']);
+    });
+
+    it('cannot be created already expired; a scope given twice is held once', async () => {
+      const expired = await t.http
+        .post(`/v1/admin/clients/${client.clientId}/keys`)
+        .set(await adm())
+        .send({ expiresAt: new Date(clock.now().getTime() - 1000).toISOString() });
+      expect(expired.status).toBe(400);
+      expect(expired.body.errors).toEqual([
+        { field: 'expiresAt', message: 'must be in the future' },
+      ]);
+      const twice = await t.http
+        .post(`/v1/admin/clients/${client.clientId}/keys`)
+        .set(await adm())
+        .send({ scopes: ['inventory:read', 'inventory:read'] });
+      expect(twice.status).toBe(201);
+      remember(twice.body);
+      expect(twice.body.scopes).toEqual(['inventory:read']);
     });
 
     it('with expiry stop working after it', async () => {
