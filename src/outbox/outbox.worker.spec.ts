@@ -15,7 +15,7 @@ import { InternalRequestsRepository } from '../tools/requests/requests.repositor
 import { InternalRequestsService } from '../tools/requests/requests.service.js';
 import { OutboxService } from './outbox.service.js';
 import type { OutboxHandler, OutboxTopic } from './outbox.types.js';
-import { OUTBOX_LOCK_MS, OutboxWorker } from './outbox.worker.js';
+import { deliveryBudgetMs, OUTBOX_LOCK_MS, OutboxWorker } from './outbox.worker.js';
 import { deferred, TestClock } from '../../test/utils/test-clock.js';
 
 const PRINCIPAL: Principal = {
@@ -165,6 +165,35 @@ describe(OutboxWorker.name, () => {
     await expect(
       prisma.internalRequest.findUniqueOrThrow({ where: { id } }),
     ).resolves.toMatchObject({ status: 'submitted', ticketRef: sinks[0]?.reference });
+  });
+
+  it('starts a delivery only while its whole time budget fits in the claim, so none outlives it', async () => {
+    const budget = deliveryBudgetMs(config);
+    const started: { id: string; spareMs: number }[] = [];
+    outbox.register('crm.lead', {
+      deliver: async (delivery: SinkDelivery) => {
+        const row = await message(delivery.messageId);
+        started.push({
+          id: delivery.messageId,
+          spareMs: (row.lockedUntil?.getTime() ?? 0) - (clock.now().getTime() + budget),
+        });
+        // A slow core system: each delivery takes three quarters of its budget.
+        clock.advanceMs((budget * 3) / 4);
+        return { reference: `ref-${delivery.messageId}` };
+      },
+    });
+    const ids = await enqueue(3);
+    const oneLane = { ...config, outbox: { ...config.outbox, concurrency: 1 } };
+    const slow = new OutboxWorker(prisma, outbox, clock, oneLane);
+    workers.push(slow);
+
+    await expect(slow.drain()).resolves.toBe(3);
+    expect(started.map((s) => s.id).sort()).toEqual([...ids].sort());
+    for (const { spareMs } of started) expect(spareMs).toBeGreaterThanOrEqual(0);
+    // Messages put back unstarted were not counted as attempts.
+    for (const id of ids) {
+      expect(await message(id)).toMatchObject({ status: 'delivered', attempts: 1 });
+    }
   });
 
   it('retries a failed delivery with capped exponential backoff', async () => {

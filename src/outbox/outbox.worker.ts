@@ -37,8 +37,25 @@ import type { OutboxHandler } from './outbox.types.js';
 
 export const OUTBOX_BATCH_SIZE = 10;
 
-/** How long a claim holds; a row still `processing` after that is reclaimed (crash recovery). */
+/** How long a claim holds at least; a row still `processing` after that is reclaimed (crash recovery). */
 export const OUTBOX_LOCK_MS = 30_000;
+/** Upstream calls one delivery may make at most (Odoo: login, search, create; Jira: search, create). */
+const CALLS_PER_DELIVERY = 4;
+
+/**
+ * The longest one delivery can take: each upstream call is bounded by
+ * UPSTREAM_TIMEOUT_MS. A delivery is started only while its whole budget
+ * still fits in the claim, and the claim always fits one, so no other worker
+ * can reclaim a message that is still being delivered.
+ */
+export function deliveryBudgetMs(config: AppConfig): number {
+  return CALLS_PER_DELIVERY * config.connectors.upstream.timeoutMs;
+}
+
+/** The claim's length: OUTBOX_LOCK_MS, or longer when one delivery may take longer. */
+export function claimLockMs(config: AppConfig): number {
+  return Math.max(OUTBOX_LOCK_MS, deliveryBudgetMs(config) + 5_000);
+}
 
 /** One delivery attempt, as the metrics count it. */
 export interface DeliveryReport {
@@ -144,15 +161,17 @@ export class OutboxWorker implements OnApplicationBootstrap, OnModuleDestroy {
 
   private async processBatch(): Promise<number> {
     if (this.stopping) return 0;
-    const claimed = await this.claim();
+    const { claimed, lockedUntil } = await this.claim();
     // Messages that need nothing else updated are acknowledged together
     // after the batch: one statement (and commit) instead of one each.
     const delivered: OutboxMessage[] = [];
     const unstarted: OutboxMessage[] = [];
+    const budget = deliveryBudgetMs(this.config);
     let handled = 0;
     try {
       await deliverInLanes(claimed, this.config.outbox.concurrency, async (message) => {
-        if (this.stopping) {
+        // Stopping, or too late to finish before the claim ends: back to pending, untouched.
+        if (this.stopping || this.clock.now().getTime() + budget > lockedUntil.getTime()) {
           unstarted.push(message);
           return;
         }
@@ -166,9 +185,13 @@ export class OutboxWorker implements OnApplicationBootstrap, OnModuleDestroy {
     }
   }
 
-  private async claim(): Promise<OutboxMessage[]> {
+  private async claim(): Promise<{ claimed: OutboxMessage[]; lockedUntil: Date }> {
     const now = this.clock.now();
-    const lockedUntil = new Date(now.getTime() + OUTBOX_LOCK_MS);
+    const lockedUntil = new Date(now.getTime() + claimLockMs(this.config));
+    return { claimed: await this.claimUntil(now, lockedUntil), lockedUntil };
+  }
+
+  private async claimUntil(now: Date, lockedUntil: Date): Promise<OutboxMessage[]> {
     // Joins the next group commit on SQLite: the claim shares its fsync with concurrent writes.
     const direct = this.direct?.transactionSync((db) =>
       claimDue(db, { workerId: this.workerId, now, lockedUntil, limit: OUTBOX_BATCH_SIZE }),
