@@ -15,7 +15,7 @@ import { InternalRequestsRepository } from '../tools/requests/requests.repositor
 import { InternalRequestsService } from '../tools/requests/requests.service.js';
 import { OutboxService } from './outbox.service.js';
 import type { OutboxHandler, OutboxTopic } from './outbox.types.js';
-import { deliveryBudgetMs, OUTBOX_LOCK_MS, OutboxWorker } from './outbox.worker.js';
+import { claimLockMs, deliveryBudgetMs, OutboxWorker } from './outbox.worker.js';
 import { deferred, TestClock } from '../../test/utils/test-clock.js';
 
 const PRINCIPAL: Principal = {
@@ -155,7 +155,7 @@ describe(OutboxWorker.name, () => {
 
     const survivor = worker();
     await expect(survivor.drain()).resolves.toBe(0);
-    clock.advanceMs(OUTBOX_LOCK_MS + 1);
+    clock.advanceMs(claimLockMs(config) + 1);
     await expect(survivor.drain()).resolves.toBe(1);
 
     const row = await message(stuck.id);

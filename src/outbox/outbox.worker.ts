@@ -39,17 +39,19 @@ export const OUTBOX_BATCH_SIZE = 10;
 
 /** How long a claim holds at least; a row still `processing` after that is reclaimed (crash recovery). */
 export const OUTBOX_LOCK_MS = 30_000;
-/** Upstream calls one delivery may make at most (Odoo: login, search, create; Jira: search, create). */
+/** Upstream calls a delivery makes (Odoo: login, search, create; Jira: search, create), with room. */
 const CALLS_PER_DELIVERY = 4;
 
 /**
- * The longest one delivery can take: each upstream call is bounded by
- * UPSTREAM_TIMEOUT_MS. A delivery is started only while its whole budget
- * still fits in the claim, and the claim always fits one, so no other worker
- * can reclaim a message that is still being delivered.
+ * How long one delivery may take: each call is bounded by UPSTREAM_TIMEOUT_MS
+ * per attempt, and the searches that find an earlier copy are retried like
+ * reads. A delivery is started only while this still fits in the claim, and
+ * the claim always fits one, so no other worker reclaims a message while it
+ * is being delivered (and an acknowledgement checks the claim is still held).
  */
 export function deliveryBudgetMs(config: AppConfig): number {
-  return CALLS_PER_DELIVERY * config.connectors.upstream.timeoutMs;
+  const { timeoutMs, readRetries } = config.connectors.upstream;
+  return CALLS_PER_DELIVERY * (readRetries + 1) * timeoutMs;
 }
 
 /** The claim's length: OUTBOX_LOCK_MS, or longer when one delivery may take longer. */
