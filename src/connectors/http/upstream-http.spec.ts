@@ -118,6 +118,21 @@ describe(UpstreamHttp.name, () => {
       expect(retryAfterMs('soon', now)).toBeUndefined();
       expect(retryAfterMs(null, now)).toBeUndefined();
     });
+
+    it('a read told to wait longer than the retry backoff is not asked again at once', async () => {
+      fallback = (_req, res) =>
+        res.writeHead(429, { 'content-type': 'application/json', 'retry-after': '7' }).end('{}');
+      const error = await failure(client().request(read()));
+      expect(error.retryAfterMs).toBe(7_000);
+      expect(calls).toHaveLength(1);
+    });
+
+    it('a read told to wait a moment is retried as usual', async () => {
+      fallback = (_req, res) =>
+        res.writeHead(503, { 'content-type': 'application/json', 'retry-after': '0' }).end('{}');
+      await failure(client().request(read()));
+      expect(calls).toHaveLength(1 + SETTINGS.readRetries);
+    });
   });
 
   describe('answers', () => {

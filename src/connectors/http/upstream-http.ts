@@ -79,6 +79,13 @@ export function isTransient(error: unknown): boolean {
   return !(error instanceof UpstreamError) || error.upstreamStatus === undefined;
 }
 
+/** The longest a read waits before its next attempt. */
+const MAX_RETRY_DELAY_MS = 2_000;
+
+function asksForLongerWait(error: unknown): boolean {
+  return error instanceof UpstreamError && (error.retryAfterMs ?? 0) > MAX_RETRY_DELAY_MS;
+}
+
 /** Every client created in this process, by system: /metrics reports their circuits. */
 const clients = new Map<string, UpstreamHttp>();
 
@@ -128,10 +135,14 @@ export class UpstreamHttp {
     });
     const perAttempt = timeout(timeoutMs, TimeoutStrategy.Aggressive);
     // An open circuit is final for this call: retrying it would only add the backoff delays.
-    const retryable = handleWhen((error) => !isBrokenCircuitError(error) && isTransient(error));
+    // So is a core system asking for a longer wait than the backoff's (a 429 or 503 with
+    // Retry-After): asking again at once would ignore it; the agent is told to wait instead.
+    const retryable = handleWhen(
+      (error) => !isBrokenCircuitError(error) && isTransient(error) && !asksForLongerWait(error),
+    );
     const retries = retry(retryable, {
       maxAttempts: readRetries,
-      backoff: new ExponentialBackoff({ initialDelay: 100, maxDelay: 2_000 }),
+      backoff: new ExponentialBackoff({ initialDelay: 100, maxDelay: MAX_RETRY_DELAY_MS }),
     });
     this.reads = wrap(retries, this.breaker, perAttempt);
     this.writes = wrap(this.breaker, perAttempt);
