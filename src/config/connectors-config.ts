@@ -1,4 +1,5 @@
 import { plainToInstance, Type } from 'class-transformer';
+import { constraintMessages } from '../common/validation/validation.pipe.js';
 import {
   IsIn,
   IsInt,
@@ -250,16 +251,8 @@ export class ConnectorEnvironment {
 }
 
 /** One `  - NAME: message` line per failed constraint, as loadConfig reports them. */
-/** Rules about a value's type: one it breaks makes its range rules fail too, and say nothing more. */
-const TYPE_RULES = ['isInt', 'isNumber', 'isBoolean'];
-
 export function problemLines(errors: ValidationError[]): string[] {
-  return errors.flatMap((e) => {
-    const constraints = e.constraints ?? {};
-    const typeRule = TYPE_RULES.find((rule) => rule in constraints);
-    const messages = typeRule ? [constraints[typeRule]] : Object.values(constraints);
-    return messages.map((m) => `  - ${e.property}: ${m}`);
-  });
+  return errors.flatMap((e) => constraintMessages(e).map((m) => `  - ${e.property}: ${m}`));
 }
 
 /** Variables each system needs once any capability is bound to it. */

@@ -1,4 +1,5 @@
-import { Type } from 'class-transformer';
+import { Transform } from 'class-transformer';
+import { toInteger } from '../common/validation/identifiers.js';
 import {
   ArrayMaxSize,
   IsArray,
@@ -36,7 +37,7 @@ export class OutboxListQuery {
   @IsIn(OUTBOX_TOPICS)
   topic?: OutboxTopic;
 
-  @Type(() => Number)
+  @Transform(toInteger)
   @IsInt()
   @Min(1)
   @Max(OUTBOX_LIST_LIMIT_MAX)

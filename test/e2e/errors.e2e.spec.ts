@@ -207,6 +207,20 @@ describe('errors are RFC 9457 problems (SPEC §4)', () => {
     const errors = (res.body.errors ?? []) as { field: string }[];
     expect([...new Set(errors.map((e) => e.field))]).toEqual(fields);
   });
+
+  it.each(['0x10', '1e1', '%205', '1&limit=2'])(
+    'limit=%s -> 400 naming the one broken rule, never read as another number',
+    async (limit) => {
+      const reader = await t.token(['inventory:read']);
+      const res = await t.http.get(`/v1/inventory?q=ban&limit=${limit}`).auth(reader, {
+        type: 'bearer',
+      });
+      expectProblem(res, 400, 'validation_failed');
+      expect(res.body.errors).toEqual([
+        { field: 'limit', message: 'limit must be an integer number' },
+      ]);
+    },
+  );
 });
 
 describe('an unexpected failure is a 500 internal_error that reveals nothing', () => {

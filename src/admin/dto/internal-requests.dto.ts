@@ -1,7 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { Type } from 'class-transformer';
+import { Transform } from 'class-transformer';
 import { IsIn, IsInt, IsOptional, IsString, Matches, Max, MaxLength, Min } from 'class-validator';
-import { NOT_BLANK } from '../../common/validation/identifiers.js';
+import { NOT_BLANK, toInteger } from '../../common/validation/identifiers.js';
 import {
   INTERNAL_REQUEST_PRIORITIES,
   INTERNAL_REQUEST_TYPES,
@@ -38,7 +38,7 @@ export class ListInternalRequestsQuery {
     type: 'integer',
   })
   @IsOptional()
-  @Type(() => Number)
+  @Transform(toInteger)
   @IsInt()
   @Min(1)
   @Max(REVIEW_LIMIT_MAX)

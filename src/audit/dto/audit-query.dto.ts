@@ -1,5 +1,6 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
-import { Type } from 'class-transformer';
+import { Transform } from 'class-transformer';
+import { toInteger } from '../../common/validation/identifiers.js';
 import { IsIn, IsInt, IsISO8601, IsOptional, Matches, Max, MaxLength, Min } from 'class-validator';
 
 export const OUTCOMES = [
@@ -56,7 +57,7 @@ export class AuditQuery {
 
   @ApiPropertyOptional({ description: 'Page size, 1-200 (default 50).', example: 50 })
   @IsOptional()
-  @Type(() => Number)
+  @Transform(toInteger)
   @IsInt()
   @Min(1)
   @Max(200)

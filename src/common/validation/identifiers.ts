@@ -21,3 +21,12 @@ export function caseInsensitive(pattern: RegExp): RegExp {
 /** class-transformer `@Transform` that trims strings and leaves other values alone. */
 export const trim = ({ value }: { value: unknown }): unknown =>
   typeof value === 'string' ? value.trim() : value;
+
+/**
+ * class-transformer `@Transform` for an integer query parameter: text written
+ * as a decimal integer ("12") becomes a number; any other text stays text, so
+ * `@IsInt` refuses it. (`@Type(() => Number)` would read "0x10" as 16, "1e1"
+ * as 10 and " 5" as 5.)
+ */
+export const toInteger = ({ value }: { value: unknown }): unknown =>
+  typeof value === 'string' && /^-?\d{1,15}$/.test(value) ? Number(value) : value;

@@ -1,5 +1,6 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
-import { Type } from 'class-transformer';
+import { Transform } from 'class-transformer';
+import { toInteger } from '../../../common/validation/identifiers.js';
 import {
   IsIn,
   IsInt,
@@ -74,7 +75,7 @@ export class ListDeliveriesQuery {
     type: 'integer',
   })
   @IsOptional()
-  @Type(() => Number)
+  @Transform(toInteger)
   @IsInt()
   @Min(1)
   @Max(LIST_LIMIT_MAX)

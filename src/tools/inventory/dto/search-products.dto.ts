@@ -1,5 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { Type } from 'class-transformer';
+import { Transform } from 'class-transformer';
+import { toInteger } from '../../../common/validation/identifiers.js';
 import {
   IsInt,
   IsOptional,
@@ -37,7 +38,7 @@ export class SearchProductsQuery {
     type: 'integer',
   })
   @IsOptional()
-  @Type(() => Number)
+  @Transform(toInteger)
   @IsInt()
   @Min(1)
   @Max(SEARCH_LIMIT_MAX)
