@@ -60,6 +60,9 @@ export class AuthGuard implements CanActivate {
 
   async authenticate(request: FastifyRequest): Promise<Principal> {
     const header = request.headers.authorization;
+    if (header !== undefined && repeatedAuthorization(request)) {
+      throw invalid('Send one Authorization header.');
+    }
     const apiKeyHeader = request.headers['x-api-key'];
     if (typeof apiKeyHeader === 'string' && apiKeyHeader !== '') {
       if (header) throw invalid('Send one credential: Authorization or X-API-Key, not both.');
@@ -116,6 +119,20 @@ export class AuthGuard implements CanActivate {
       limits: client.limits,
     };
   }
+}
+
+/**
+ * Node keeps the first of several Authorization headers, a proxy in front
+ * may keep the last: two parties would disagree on who is calling.
+ */
+function repeatedAuthorization(request: FastifyRequest): boolean {
+  const raw = request.raw.rawHeaders;
+  let seen = 0;
+  for (let i = 0; i < raw.length; i += 2) {
+    const name = raw[i] ?? '';
+    if (name.length === 13 && name.toLowerCase() === 'authorization' && ++seen > 1) return true;
+  }
+  return false;
 }
 
 function invalid(detail: string): GatehouseError {
