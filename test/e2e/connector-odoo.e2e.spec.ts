@@ -153,6 +153,7 @@ describe('Gatehouse bound to Odoo (CONNECTOR_INVENTORY/ORDERS/DELIVERIES=odoo)',
     fake.down = true;
     const res = await get('/v1/inventory/DESK-OAK-140');
     fake.down = false;
+    expect(res.body.detail).toBe('A company system answered with an error.');
     const requestId = res.headers['x-request-id'];
     const lines = logger.lines.filter((line) => line.includes(requestId));
     expect(lines.some((line) => line.includes('unhandled error'))).toBe(false);
@@ -206,7 +207,11 @@ describe('Gatehouse bound to Odoo: the circuit breaker, seen by agents and /metr
     fake.calls.length = 0;
     const fast = await stock();
     expect(fast.status).toBe(503);
-    expect(fast.body).toMatchObject({ code: 'upstream_unavailable', retryable: true });
+    expect(fast.body).toMatchObject({
+      code: 'upstream_unavailable',
+      retryable: true,
+      detail: 'A company system kept failing, so Gatehouse is not calling it for a short while.',
+    });
     expect(fake.calls).toHaveLength(0);
 
     fake.down = false;
@@ -241,7 +246,11 @@ describe('Gatehouse bound to an Odoo that refuses connections', () => {
     const token = await t.token(['inventory:read']);
     const res = await t.http.get('/v1/inventory/DESK-OAK-140').auth(token, { type: 'bearer' });
     expect(res.status).toBe(503);
-    expect(res.body).toMatchObject({ code: 'upstream_unavailable', retryable: true });
+    expect(res.body).toMatchObject({
+      code: 'upstream_unavailable',
+      retryable: true,
+      detail: 'A company system could not be reached.',
+    });
     expect(res.text).not.toContain('ECONNREFUSED');
   });
 });

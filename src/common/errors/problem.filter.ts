@@ -71,7 +71,7 @@ export class ProblemFilter implements ExceptionFilter {
     if (exception instanceof UpstreamError) {
       return {
         error: new GatehouseError('upstream_unavailable', {
-          detail: 'A company system did not answer in time.',
+          detail: upstreamDetail(upstreamSummary(exception)),
           retryAfterSeconds: upstreamWaitSeconds(exception),
         }),
         unexpected: exception,
@@ -224,6 +224,16 @@ function upstreamSummary(error: UpstreamError): Record<string, unknown> {
     ...(reason !== undefined ? { reason } : {}),
     ...(error.name !== 'UpstreamError' ? { error: error.name } : {}),
   };
+}
+
+/** What kind of failure it was, for the agent, with nothing of the system's own answer. */
+function upstreamDetail(summary: Record<string, unknown>): string {
+  if (summary.reason === 'circuit open') {
+    return 'A company system kept failing, so Gatehouse is not calling it for a short while.';
+  }
+  if (summary.status !== undefined) return 'A company system answered with an error.';
+  if (summary.reason === 'unreachable') return 'A company system could not be reached.';
+  return 'A company system did not answer in time.';
 }
 
 /**
