@@ -14,6 +14,7 @@ import { applyHardening, frameworkErrors, MAX_PATH_PARAM_LENGTH } from './common
 import { strictJsonParser } from './common/http/json-body.js';
 import { RouteTable } from './common/http/route-table.js';
 import { loadConfig, type AppConfig } from './config/app-config.js';
+import { plainHttpWarnings } from './config/connectors-config.js';
 import { resolveServerSecrets } from './config/local-secrets.js';
 import { prepareStore } from './database/prepare-store.js';
 import { PrismaService } from './database/prisma.service.js';
@@ -59,6 +60,7 @@ export async function createApp(options: CreateAppOptions = {}): Promise<Created
   const log = new Logger('Gatehouse');
   if (config.database === 'sqlite') mkdirSync(config.dataDir, { recursive: true });
   const secrets = resolveServerSecrets(config, (m) => log.warn(m));
+  for (const warning of plainHttpWarnings(config.connectors)) log.warn(warning);
   await prepareStore(config, (m) => log.log(m));
   const routes = new RouteTable();
   const adapter = new FastifyAdapter({

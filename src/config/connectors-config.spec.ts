@@ -1,6 +1,7 @@
 import 'reflect-metadata';
 import { describe, expect, it } from '@jest/globals';
 import { loadConfig } from './app-config.js';
+import { plainHttpWarnings } from './connectors-config.js';
 import { configError } from '../../test/utils/config-error.js';
 
 describe('connector configuration', () => {
@@ -97,6 +98,22 @@ describe('connector configuration', () => {
     expect(() =>
       loadConfig({ ...odoo, ODOO_URL: 'https://erp.example.vn:8069/odoo/' }),
     ).not.toThrow();
+  });
+
+  it('warns about each core system reached over plain http:// beyond this host', () => {
+    const config = loadConfig({
+      CONNECTOR_TICKETS: 'jira',
+      JIRA_URL: 'http://jira.example.vn',
+      JIRA_EMAIL: 'bot@example.vn',
+      JIRA_API_TOKEN: 'jira-token-for-config-tests',
+      JIRA_PROJECT_KEY: 'OPS',
+      CONNECTOR_NOTIFICATIONS: 'webhook',
+      NOTIFY_WEBHOOK_URL: 'http://127.0.0.1:9000/hook',
+      NOTIFY_WEBHOOK_SECRET: 'a-webhook-secret-of-at-least-32-chars',
+    });
+    expect(plainHttpWarnings(config.connectors)).toEqual([
+      'JIRA_URL uses plain http:// to jira.example.vn: credentials and data travel unencrypted',
+    ]);
   });
 
   it('reads the ERPNext site time zone, UTC by default', () => {

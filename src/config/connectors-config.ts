@@ -351,3 +351,26 @@ export function readConnectorsConfig(
     }),
   };
 }
+
+const LOOPBACK_HOSTS = new Set(['localhost', '127.0.0.1', '[::1]']);
+
+/**
+ * One warning per core system reached over plain http:// beyond this host:
+ * its credentials (Basic auth, API keys, the webhook's customer data) would
+ * cross the network unencrypted. A warning, not an error: a private network
+ * or a sidecar proxy may be the operator's choice.
+ */
+export function plainHttpWarnings(connectors: ConnectorsConfig): string[] {
+  const systems = {
+    ODOO_URL: connectors.odoo?.url,
+    ERPNEXT_URL: connectors.erpnext?.url,
+    JIRA_URL: connectors.jira?.url,
+    NOTIFY_WEBHOOK_URL: connectors.webhook?.url,
+  };
+  return Object.entries(systems).flatMap(([name, url]) => {
+    if (url === undefined) return [];
+    const { protocol, hostname } = new URL(url);
+    if (protocol !== 'http:' || LOOPBACK_HOSTS.has(hostname)) return [];
+    return [`${name} uses plain http:// to ${hostname}: credentials and data travel unencrypted`];
+  });
+}
