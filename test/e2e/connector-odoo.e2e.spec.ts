@@ -149,6 +149,21 @@ describe('Gatehouse bound to Odoo (CONNECTOR_INVENTORY/ORDERS/DELIVERIES=odoo)',
     expect((await get('/v1/inventory/DESK-OAK-140')).status).toBe(200);
   });
 
+  it('tells a revoked Odoo key from a timeout: "answered with an error", its fault in the log', async () => {
+    fake.acceptedKey = 'rotated-by-the-odoo-admin';
+    fake.rejectSessionOnce = true;
+    const res = await get('/v1/inventory/DESK-OAK-140');
+    fake.acceptedKey = FAKE_API_KEY;
+    expect(res.status).toBe(503);
+    expect(res.body.detail).toBe('A company system answered with an error.');
+    const requestId = res.headers['x-request-id'];
+    const failed = logger.lines.find(
+      (line) => line.includes(requestId) && line.includes('core system call failed'),
+    );
+    expect(failed).toMatch(/reason: 'odoo fault: auth'/);
+    expect(failed).not.toContain(FAKE_API_KEY);
+  });
+
   it('logs why a call failed (system, operation, HTTP status) at warn, not as an unhandled error', async () => {
     fake.down = true;
     const res = await get('/v1/inventory/DESK-OAK-140');

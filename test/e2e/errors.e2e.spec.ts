@@ -259,6 +259,53 @@ describe('an unexpected failure is a 500 internal_error that reveals nothing', (
     });
     expect(res.text).not.toMatch(/ApiKey|table|SQL|prisma|stack|\bat \S+:\d+/i);
   });
+
+  it('is still recorded as the 500 it was when the client of a GET stopped waiting for it', async () => {
+    const client = await t.client(['inventory:read']);
+    const server = t.app.getHttpServer();
+    if (!server.listening) {
+      await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    }
+    const { port } = server.address() as AddressInfo;
+    // The connection is busy: a write waits for the lock another process holds, so the
+    // GET's queries wait too, and only run once its client has hung up.
+    const holder = new Database(t.dbFile, { timeout: 0 });
+    holder.exec('BEGIN IMMEDIATE');
+    const write = t.http
+      .post('/v1/admin/clients')
+      .auth(admin, { type: 'bearer' })
+      .send({ name: 'waits', scopes: ['orders:read'] })
+      .then((res) => res.status);
+    await new Promise<void>((resolve, reject) => {
+      const socket = connect(port, '127.0.0.1', () =>
+        socket.write(
+          `GET /v1/admin/clients/${client.clientId} HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer ${admin}\r\n\r\n`,
+          () => setImmediate(() => socket.destroy()),
+        ),
+      );
+      socket.on('error', reject);
+      socket.on('close', () => resolve());
+    });
+    const open = () =>
+      new Promise<number>((resolve, reject) =>
+        server.getConnections((error, count) => (error ? reject(error) : resolve(count))),
+      );
+    for (let turn = 0; turn < 200 && (await open()) > 0; turn++) {
+      await new Promise((resolve) => setTimeout(resolve, 5));
+    }
+    holder.exec('COMMIT');
+    holder.close();
+    await write;
+    let event: { status: number | null; outcome: string } | null = null;
+    for (let turn = 0; turn < 300 && !event; turn++) {
+      event = await t.prisma.auditEvent.findFirst({
+        where: { route: '/v1/admin/clients/:clientId', method: 'GET' },
+        select: { status: true, outcome: true },
+      });
+      if (!event) await new Promise((resolve) => setTimeout(resolve, 10));
+    }
+    expect(event).toEqual({ status: 500, outcome: 'error' });
+  });
 });
 
 describe('a client that hangs up in the middle of its body', () => {

@@ -142,8 +142,13 @@ export class ProblemFilter implements ExceptionFilter {
   }
 }
 
+/**
+ * Its body was cut off: the stream was aborted before it completed. A client
+ * that hangs up after sending a whole request (a GET whose answer it stopped
+ * waiting for) is not this: that request's own failure stands.
+ */
 function clientAborted(request: FastifyRequest): boolean {
-  return request.raw.readableAborted;
+  return request.raw.readableAborted && !request.raw.complete;
 }
 
 /** Malformed requests to the OAuth endpoints, by HTTP status: a description ('' keeps the error's own). */
@@ -201,8 +206,8 @@ function describe(exception: unknown): Record<string, unknown> {
   return { value: String(exception) };
 }
 
-/** Gatehouse's own reasons ("timed out or cancelled", "circuit open", …), never upstream text. */
-const UPSTREAM_REASON = /^[a-z][a-z0-9 ,'()-]{0,60}$/i;
+/** Gatehouse's own reasons ("timed out or cancelled", "circuit open", "odoo fault: auth", …), never upstream text. */
+const UPSTREAM_REASON = /^[a-z][a-z0-9 ,:'()_-]{0,60}$/i;
 
 /**
  * What an operator needs to tell "ERP down" from "key revoked" from "circuit
@@ -231,9 +236,10 @@ function upstreamDetail(summary: Record<string, unknown>): string {
   if (summary.reason === 'circuit open') {
     return 'A company system kept failing, so Gatehouse is not calling it for a short while.';
   }
-  if (summary.status !== undefined) return 'A company system answered with an error.';
   if (summary.reason === 'unreachable') return 'A company system could not be reached.';
-  return 'A company system did not answer in time.';
+  if (summary.reason === 'timed out or cancelled')
+    return 'A company system did not answer in time.';
+  return 'A company system answered with an error.';
 }
 
 /**
