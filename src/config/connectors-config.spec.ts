@@ -87,6 +87,7 @@ describe('connector configuration', () => {
       'https://admin:hunter2@erp.example.vn',
       'https://erp.example.vn/?db=prod',
       'https://erp.example.vn/#top',
+      'https://erp.example.vn?',
       'http://erp.example.vn:99999',
     ]) {
       const message = configError({ ...odoo, ODOO_URL: url });
@@ -98,6 +99,20 @@ describe('connector configuration', () => {
     expect(() =>
       loadConfig({ ...odoo, ODOO_URL: 'https://erp.example.vn:8069/odoo/' }),
     ).not.toThrow();
+    // The webhook URL is posted to as it is: a signature in its query is the receiver's business.
+    const webhook = {
+      CONNECTOR_NOTIFICATIONS: 'webhook',
+      NOTIFY_WEBHOOK_SECRET: 'a-webhook-secret-of-at-least-32-chars',
+    };
+    expect(
+      loadConfig({ ...webhook, NOTIFY_WEBHOOK_URL: 'https://hooks.example.vn/flow?sig=abc' })
+        .connectors.webhook?.url,
+    ).toBe('https://hooks.example.vn/flow?sig=abc');
+    expect(
+      configError({ ...webhook, NOTIFY_WEBHOOK_URL: 'https://u:p@hooks.example.vn/flow' }),
+    ).toContain(
+      'NOTIFY_WEBHOOK_URL must be an http:// or https:// URL without credentials or fragment',
+    );
   });
 
   it('warns about each core system reached over plain http:// beyond this host', () => {

@@ -87,26 +87,31 @@ export interface ConnectorsConfig {
 /**
  * A core system's base URL: http(s), parsable (a port over 65535 is not), and
  * with no user:password (fetch refuses such URLs, so every call would fail
- * quietly), query or fragment (paths are appended to it).
+ * quietly), query or fragment (paths are appended to it). `query: true` is
+ * for a URL used as it is (the webhook's: receivers may sign it with `?sig=`).
  */
-function IsBaseUrl(): PropertyDecorator {
+function IsBaseUrl(options: { query?: boolean } = {}): PropertyDecorator {
+  const refused = options.query ? /#/ : /[?#]/;
   return ValidateBy({
     name: 'isBaseUrl',
     validator: {
       validate: (value: unknown) => {
-        if (typeof value !== 'string' || !/^https?:\/\/\S+$/.test(value)) return false;
+        if (typeof value !== 'string' || !/^https?:\/\/\S+$/.test(value) || refused.test(value)) {
+          return false;
+        }
         try {
           const url = new URL(value);
-          return url.username === '' && url.password === '' && url.search === '' && url.hash === '';
+          return url.username === '' && url.password === '';
         } catch {
           return false;
         }
       },
       defaultMessage: (args) =>
-        `${args?.property ?? 'URL'} must be an http:// or https:// URL without credentials, query or fragment`,
+        `${args?.property ?? 'URL'} must be an http:// or https:// URL without ${options.query ? 'credentials or fragment' : 'credentials, query or fragment'}`,
     },
   });
 }
+
 /** Odoo ids are PostgreSQL `integer` keys. */
 const ODOO_MAX_ID = 2_147_483_647;
 const ID_MESSAGE = (name: string, model: string): { message: string } => ({
@@ -241,7 +246,7 @@ export class ConnectorEnvironment {
   JIRA_ISSUE_TYPE = 'Task';
 
   @IsOptional()
-  @IsBaseUrl()
+  @IsBaseUrl({ query: true })
   NOTIFY_WEBHOOK_URL?: string;
 
   @IsOptional()
