@@ -37,8 +37,6 @@ export interface CreateAppOptions {
 export interface CreatedApp {
   app: NestFastifyApplication;
   config: AppConfig;
-  /** Set only on the start that seeded the store: the demo client's one-time credentials. */
-  demoClient?: CreatedClient;
 }
 
 /** The JSON API takes JSON only; forms are accepted solely by the OAuth endpoints (RFC 6749). */
@@ -114,11 +112,10 @@ export async function createApp(options: CreateAppOptions = {}): Promise<Created
   if (config.corsOrigins.length > 0) app.enableCors({ origin: config.corsOrigins });
 
   const prisma = app.get(PrismaService);
-  let demoClient: CreatedClient | undefined;
   if (config.seedDemoData) {
     const { seeded } = await seedDemoData(prisma);
     if (seeded) {
-      demoClient = await app
+      const demoClient = await app
         .get(ClientsService)
         .create({ name: 'demo-agent', scopes: [...TOOL_SCOPES] });
       options.onDemoClient?.(demoClient);
@@ -130,5 +127,5 @@ export async function createApp(options: CreateAppOptions = {}): Promise<Created
   keys.startRefreshing();
   setupOpenApi(app);
   await app.init();
-  return { app, config, ...(demoClient ? { demoClient } : {}) };
+  return { app, config };
 }

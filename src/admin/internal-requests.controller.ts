@@ -1,7 +1,5 @@
-import { Body, Controller, Get, HttpCode, Param, Post, Query, Req } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import type { FastifyRequest } from 'fastify';
-import { CurrentPrincipal, type Principal } from '../auth/principal.js';
 import { Scope } from '../auth/scopes.js';
 import { ApiProblems, RequiresScopes } from '../tools/tool.decorator.js';
 import {
@@ -11,7 +9,8 @@ import {
   ListInternalRequestsQuery,
   RejectInternalRequestDto,
 } from './dto/internal-requests.dto.js';
-import { RequestReviewService, type Reviewer } from './request-review.service.js';
+import { ActingAdmin } from './acting-admin.decorator.js';
+import { RequestReviewService } from './request-review.service.js';
 
 /**
  * The review queue (scope clients:admin): internal requests a client's policy
@@ -48,10 +47,9 @@ export class AdminInternalRequestsController {
   @ApiProblems(['internal_request_not_found', 'internal_request_not_pending'])
   approve(
     @Param() { id }: InternalRequestParams,
-    @CurrentPrincipal() principal: Principal,
-    @Req() request: FastifyRequest,
+    @ActingAdmin() by: ActingAdmin,
   ): Promise<InternalRequestReviewDto> {
-    return this.review.approve(id, reviewer(principal, request));
+    return this.review.approve(id, { ...by, transport: 'http' });
   }
 
   @Post(':id/reject')
@@ -67,13 +65,8 @@ export class AdminInternalRequestsController {
   reject(
     @Param() { id }: InternalRequestParams,
     @Body() body: RejectInternalRequestDto,
-    @CurrentPrincipal() principal: Principal,
-    @Req() request: FastifyRequest,
+    @ActingAdmin() by: ActingAdmin,
   ): Promise<InternalRequestReviewDto> {
-    return this.review.reject(id, body.reason, reviewer(principal, request));
+    return this.review.reject(id, body.reason, { ...by, transport: 'http' });
   }
-}
-
-function reviewer(principal: Principal, request: FastifyRequest): Reviewer {
-  return { actor: principal.clientId, transport: 'http', requestId: request.id };
 }

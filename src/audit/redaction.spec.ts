@@ -271,6 +271,11 @@ describe('redact: secret field names', () => {
       'X-API-KEY',
       'apiKey',
       'Authorization',
+      'secrets',
+      'tokens',
+      'passwords',
+      'apiKeys',
+      'cookies',
     ];
     const out = redact(Object.fromEntries(secrets.map((name) => [name, 'hunter2'])));
     expect(out).toEqual(Object.fromEntries(secrets.map((name) => [name, REDACTED])));

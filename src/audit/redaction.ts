@@ -6,7 +6,7 @@ export const REDACTED = '[REDACTED]';
  * Field names whose values never reach the audit trail at all, compared
  * without case, "_" or "-": `refreshToken`, `refresh_token` and
  * `REFRESH-TOKEN` are one name. A name that ends in one of these is a secret
- * too (`clientSecret`, `idToken`, `x-api-key`, `setCookie`).
+ * too (`clientSecret`, `idToken`, `x-api-key`, `setCookie`), and so is its plural.
  */
 const SECRET_NAME_ENDINGS = [
   'password',
@@ -17,7 +17,6 @@ const SECRET_NAME_ENDINGS = [
   'apikey',
   'privatekey',
   'credential',
-  'credentials',
   'authorization',
   'cookie',
 ];
@@ -25,7 +24,7 @@ const SEPARATORS = /[_-]/g;
 
 function isSecretName(lowerCaseName: string): boolean {
   const name = lowerCaseName.replace(SEPARATORS, '');
-  return SECRET_NAME_ENDINGS.some((ending) => name.endsWith(ending));
+  return SECRET_NAME_ENDINGS.some((ending) => name.endsWith(ending) || name.endsWith(`${ending}s`));
 }
 
 const EMAIL_FIELDS = ['email', 'customeremail'];

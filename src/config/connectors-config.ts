@@ -1,5 +1,5 @@
 import { plainToInstance, Type } from 'class-transformer';
-import { constraintMessages } from '../common/validation/validation.pipe.js';
+import { constraintMessages } from '../common/validation/constraint-messages.js';
 import {
   IsIn,
   IsInt,

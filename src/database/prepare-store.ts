@@ -2,10 +2,7 @@ import Database from 'better-sqlite3';
 import pg from 'pg';
 import { ConfigError, type AppConfig } from '../config/app-config.js';
 import { applyMigrations } from './migrations.js';
-
-function sqlitePath(config: AppConfig): string {
-  return config.databaseUrl.slice('file:'.length);
-}
+import { sqliteFile } from './sqlite-file.js';
 
 /** SQLSTATE of "database … does not exist": the one cause with a fix worth naming. */
 const NO_SUCH_DATABASE = '3D000';
@@ -35,7 +32,7 @@ export async function prepareStore(
 ): Promise<void> {
   const applied = new Set<string>();
   if (config.database === 'sqlite') {
-    const db = new Database(sqlitePath(config), { timeout: 10_000 });
+    const db = new Database(sqliteFile(config.databaseUrl), { timeout: 10_000 });
     try {
       // WAL is a property of the file: set once, readers then never block the writer.
       db.pragma('journal_mode = WAL');

@@ -5,6 +5,8 @@ import { GatehouseError } from '../errors/gatehouse.error.js';
 export const MAX_JSON_DEPTH = 20;
 
 const CHARSET = /;\s*charset\s*=\s*"?([^";\s]+)/i;
+/** UTF-8 by any name, and ASCII, which is UTF-8 too. */
+const UTF8_CHARSETS = new Set(['utf-8', 'utf8', 'us-ascii', 'ascii']);
 /**
  * Valid JSON that Fastify's parser refused anyway: it has a `__proto__` or
  * `constructor.prototype` key (Fastify reports every refusal as invalid JSON).
@@ -29,7 +31,7 @@ export function strictJsonParser(fastify: FastifyInstance): FastifyBodyParser<Bu
   const parse = fastify.getDefaultJsonParser('error', 'error');
   return (request, body, done) => {
     const charset = CHARSET.exec(request.headers['content-type'] ?? '')?.[1]?.toLowerCase();
-    if (charset !== undefined && charset !== 'utf-8' && charset !== 'utf8') {
+    if (charset !== undefined && !UTF8_CHARSETS.has(charset)) {
       done(
         new GatehouseError('unsupported_media_type', {
           detail: `Send JSON encoded as UTF-8, not ${charset}.`,

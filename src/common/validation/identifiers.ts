@@ -7,11 +7,16 @@ export const SKU_PATTERN = /^[A-Z0-9][A-Z0-9-]{2,39}$/;
 export const ORDER_NUMBER_PATTERN = /^SO-\d{4}-\d{6}$/;
 export const CONVERSATION_ID_PATTERN = /^[A-Za-z0-9._:-]+$/;
 /**
- * At least one visible character: not only spaces, nor only invisible
- * format characters (soft hyphen, zero-width spaces and joiners, bidi
- * controls, BOM), which look blank to the colleague who reads the text.
+ * Characters that show nothing: spaces and Unicode's default-ignorable code
+ * points (soft hyphen, zero-width spaces and joiners, bidi controls, variation
+ * selectors, fillers, BOM, tag characters).
  */
-export const NOT_BLANK = /[^\s\u00AD\u200B-\u200F\u202A-\u202E\u2060-\u2064\u2066-\u2069\uFEFF]/;
+export const INVISIBLE = /[\s\p{Default_Ignorable_Code_Point}]/u;
+/**
+ * At least one visible character: text of invisible characters only looks
+ * blank to the colleague who reads it.
+ */
+export const NOT_BLANK = /[^\s\p{Default_Ignorable_Code_Point}]/u;
 
 /** The same format, case-insensitive; `.source` (what OpenAPI shows) is unchanged. */
 export function caseInsensitive(pattern: RegExp): RegExp {

@@ -1,21 +1,8 @@
 import { ValidationPipe } from '@nestjs/common';
 import { validateSync, type ValidationError, type ValidatorOptions } from 'class-validator';
 import { GatehouseError, type FieldError } from '../errors/gatehouse.error.js';
+import { constraintMessages } from './constraint-messages.js';
 import { cacheValidationMetadata } from './metadata-cache.js';
-
-/** Rules about a value's type: one it breaks makes its range rules fail too, and say nothing more. */
-const TYPE_RULES = ['isInt', 'isNumber', 'isBoolean', 'isString'];
-
-/**
- * The messages worth showing for one value: only the type rule when the
- * value is of the wrong type ("limit must be an integer number", not also
- * "must not be less than 1" and "must not be greater than 50").
- */
-export function constraintMessages(error: ValidationError): string[] {
-  const constraints = error.constraints ?? {};
-  const typeRule = TYPE_RULES.find((rule) => rule in constraints);
-  return typeRule ? [constraints[typeRule]] : Object.values(constraints);
-}
 
 /** Flattens class-validator's tree into `{field, message}` pairs with dotted paths. */
 export function flattenValidationErrors(errors: ValidationError[], parent = ''): FieldError[] {

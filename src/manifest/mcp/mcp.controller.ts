@@ -148,21 +148,25 @@ function originOf(url: string): string {
   }
 }
 
+/** Answers past this are not parsed for the audit summary (the recorder's own bound). */
+const MAX_AUDITED_ANSWER = 256 * 1024;
+
 /**
- * The JSON-RPC answer as the exchange's audit event summarises it: the
- * summary keeps scalar fields only, so an error is reduced to its code
- * (-32602 for invalid params), never its message.
+ * The JSON-RPC answer (or a batch's answers) as the exchange's audit event
+ * summarises it: each error reduced to its code (-32602 for invalid params),
+ * never its message.
  */
 function auditedAnswer(body: string): unknown {
+  if (body.length > MAX_AUDITED_ANSWER) return undefined;
   let answer: unknown;
   try {
     answer = JSON.parse(body) as unknown;
   } catch {
     return undefined;
   }
-  return isRecord(answer) && isRecord(answer.error)
-    ? { ...answer, error: answer.error.code }
-    : answer;
+  const codeOnly = (one: unknown): unknown =>
+    isRecord(one) && isRecord(one.error) ? { ...one, error: one.error.code } : one;
+  return Array.isArray(answer) ? answer.map(codeOnly) : codeOnly(answer);
 }
 
 function notAllowed(): GatehouseError {

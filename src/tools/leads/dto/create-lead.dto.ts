@@ -20,6 +20,7 @@ import {
 import { normalizePhone } from '../../../common/contact/normalize-contact.js';
 import {
   CONVERSATION_ID_PATTERN,
+  INVISIBLE,
   NOT_BLANK,
   SKU_PATTERN,
   trim,
@@ -44,9 +45,6 @@ export const MAX_PHONE_LENGTH = 32;
 
 // Both pass `undefined`, so "email or phone is required" is the only message when both are missing.
 
-/** Spaces and invisible format characters: validator's isEmail lets them into an address's local part. */
-const NOT_IN_EMAIL = /[\s\u00AD\u200B-\u200F\u202A-\u202E\u2060-\u2064\u2066-\u2069\uFEFF]/;
-
 /**
  * An email address of at most 254 characters, with nothing invisible in it:
  * "lan\u200B@example.vn" would pass for another address than "lan@example.vn"
@@ -61,7 +59,7 @@ export function IsEmailAddress(options?: ValidationOptions): PropertyDecorator {
           value === undefined ||
           (typeof value === 'string' &&
             value.length <= MAX_EMAIL_LENGTH &&
-            !NOT_IN_EMAIL.test(value) &&
+            !INVISIBLE.test(value) &&
             isEmail(value)),
         defaultMessage: (args) =>
           `${args?.property ?? 'email'} must be a valid email address of at most ${MAX_EMAIL_LENGTH} characters`,
