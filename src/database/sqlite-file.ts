@@ -9,7 +9,8 @@ export function sqliteFile(databaseUrl: string): string {
 
 /** Which file a path names, or undefined when nothing is there: a copy put in its place is another file. */
 function identityOf(file: string): string | undefined {
-  const stats = statSync(file, { bigint: true, throwIfNoEntry: false });
+  // Numbers, not BigInts: inode and device numbers stay far below 2^53, and this runs per commit.
+  const stats = statSync(file, { throwIfNoEntry: false });
   return stats ? `${stats.dev}:${stats.ino}` : undefined;
 }
 

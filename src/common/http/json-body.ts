@@ -95,6 +95,8 @@ export function unsafeBody(request: FastifyRequest): GatehouseError | undefined 
 }
 
 const LONE_SURROGATE = /\p{Surrogate}/u;
+// eslint-disable-next-line no-control-regex -- the ASCII range, control characters included
+const NON_ASCII = /[^\u0000-\u007f]/;
 /** C0 controls but tab, LF and CR; DEL; C1 controls. */
 // eslint-disable-next-line no-control-regex -- matching control characters is the point
 const CONTROL = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F]/;
@@ -137,8 +139,11 @@ export function inspectJson(value: unknown, maxDepth: number): JsonFinding | und
       if (typeof child === 'string') {
         const problem = textProblem(child);
         if (problem) return { problem, field };
-        const nfc = child.normalize('NFC');
-        if (nfc !== child) node[key] = nfc;
+        // ASCII is NFC already: most strings skip normalize(), which copies the text.
+        if (NON_ASCII.test(child)) {
+          const nfc = child.normalize('NFC');
+          if (nfc !== child) node[key] = nfc;
+        }
       } else if (child !== null && typeof child === 'object') {
         stack.push([child as Record<string, unknown>, depth + 1, field]);
       }
