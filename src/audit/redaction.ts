@@ -8,23 +8,21 @@ export const REDACTED = '[REDACTED]';
  * `REFRESH-TOKEN` are one name. A name that ends in one of these is a secret
  * too (`clientSecret`, `idToken`, `x-api-key`, `setCookie`), and so is its plural.
  */
-const SECRET_NAME_ENDINGS = [
-  'password',
-  'passwd',
-  'passphrase',
-  'secret',
-  'token',
-  'apikey',
-  'privatekey',
-  'credential',
-  'authorization',
-  'cookie',
-];
+const SECRET_NAME =
+  /(?:password|passwd|passphrase|secret|token|apikey|privatekey|credential|authorization|cookie)s?$/;
 const SEPARATORS = /[_-]/g;
+/** Names already judged: every audited answer repeats the same few dozen field names. */
+const judgedNames = new Map<string, boolean>();
+const MAX_JUDGED_NAMES = 1_000;
 
 function isSecretName(lowerCaseName: string): boolean {
-  const name = lowerCaseName.replace(SEPARATORS, '');
-  return SECRET_NAME_ENDINGS.some((ending) => name.endsWith(ending) || name.endsWith(`${ending}s`));
+  let secret = judgedNames.get(lowerCaseName);
+  if (secret === undefined) {
+    secret = SECRET_NAME.test(lowerCaseName.replace(SEPARATORS, ''));
+    // Bounded: callers choose the names of unknown fields.
+    if (judgedNames.size < MAX_JUDGED_NAMES) judgedNames.set(lowerCaseName, secret);
+  }
+  return secret;
 }
 
 const EMAIL_FIELDS = ['email', 'customeremail'];
