@@ -226,7 +226,10 @@ describe('Gatehouse bound to Odoo: the circuit breaker, seen by agents and /metr
       code: 'upstream_unavailable',
       retryable: true,
       detail: 'A company system kept failing, so Gatehouse is not calling it for a short while.',
+      // The 300 ms half-open delay, in whole seconds (at least 1), not a fixed 30.
+      retryAfterSeconds: 1,
     });
+    expect(fast.headers['retry-after']).toBe('1');
     expect(fake.calls).toHaveLength(0);
 
     fake.down = false;

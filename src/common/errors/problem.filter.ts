@@ -244,8 +244,8 @@ function upstreamDetail(summary: Record<string, unknown>): string {
 
 /**
  * How long an agent should wait after an upstream failure: what the core
- * system asked for (its Retry-After on a 429 or 503), bounded to 1-300 s,
- * else 30 s, about when an open circuit lets a trial call through.
+ * system asked for (its Retry-After on a 429 or 503) or, for an open circuit,
+ * until it lets a trial call through; bounded to 1-300 s; else 30 s.
  */
 function upstreamWaitSeconds(error: UpstreamError): number {
   if (error.retryAfterMs === undefined) return 30;

@@ -193,9 +193,15 @@ export class UpstreamHttp {
   /** Everything leaves as an UpstreamError naming the system and operation, never the URL or credentials. */
   private toUpstreamError(operation: string, error: unknown): UpstreamError {
     if (error instanceof UpstreamError) return error;
-    const reason = isBrokenCircuitError(error)
-      ? 'circuit open'
-      : error instanceof TaskCancelledError || isAbort(error)
+    if (isBrokenCircuitError(error)) {
+      // About when the open circuit lets a trial call through: the agent's Retry-After.
+      return new UpstreamError(this.system, operation, undefined, {
+        cause: new Error('circuit open'),
+        retryAfterMs: this.options.settings.breakerHalfOpenMs,
+      });
+    }
+    const reason =
+      error instanceof TaskCancelledError || isAbort(error)
         ? 'timed out or cancelled'
         : 'unreachable';
     return new UpstreamError(this.system, operation, undefined, { cause: new Error(reason) });
