@@ -18,6 +18,13 @@ export class AuditController {
   @ApiOperation({ operationId: 'audit_list_events', summary: 'List audit events (newest first)' })
   async list(@Query() query: AuditQuery) {
     const limit = query.limit ?? 50;
+    if (query.from && query.to && Date.parse(query.to) <= Date.parse(query.from)) {
+      // An empty page would read as "nothing happened" to an auditor; list_deliveries refuses it too.
+      throw new GatehouseError('validation_failed', {
+        detail: 'The time range is empty: to must be after from.',
+        errors: [{ field: 'to', message: `must be after from (${query.from})` }],
+      });
+    }
     const items = await this.trail.list(
       {
         ...(query.clientId ? { clientId: query.clientId } : {}),

@@ -188,6 +188,13 @@ describe('audit trail (SPEC §8)', () => {
       .get('/v1/audit-events?limit=5000')
       .auth(auditor, { type: 'bearer' });
     expect(tooBig.status).toBe(400);
+    const backwards = await t.http
+      .get('/v1/audit-events?from=2026-11-30T00:00:00Z&to=2026-11-01T00:00:00Z')
+      .auth(auditor, { type: 'bearer' });
+    expect(backwards.status).toBe(400);
+    expect(backwards.body.errors).toEqual([
+      { field: 'to', message: 'must be after from (2026-11-30T00:00:00Z)' },
+    ]);
   });
 
   it('keeps one valid, gap-free chain under 50 concurrent writes', async () => {

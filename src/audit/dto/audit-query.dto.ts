@@ -42,7 +42,7 @@ export class AuditQuery {
   from?: string;
 
   @ApiPropertyOptional({
-    description: 'Before this time (exclusive), ISO 8601.',
+    description: 'Before this time (exclusive), ISO 8601; after from when both are given.',
     example: '2026-12-01T00:00:00Z',
   })
   @IsOptional()
