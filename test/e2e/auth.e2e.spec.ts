@@ -1,6 +1,6 @@
 import { generateKeyPair, exportSPKI, SignJWT, exportJWK, type JWTPayload } from 'jose';
-import { connect, type AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { rawExchange } from '../utils/raw-http.js';
 import { startTestApp, type TestApp } from '../utils/test-app.js';
 import { SigningKeysService } from '../../src/auth/signing-keys.service.js';
 import type { CreatedClient } from '../../src/clients/clients.service.js';
@@ -405,23 +405,11 @@ describe('OAuth token endpoint and access-token verification', () => {
 
   it('refuses a request with two Authorization headers, whichever comes first', async () => {
     const token = await t.tokenFor(client, 'inventory:read');
-    const server = t.app.getHttpServer();
-    if (!server.listening) {
-      await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    }
-    const { port } = server.address() as AddressInfo;
     const exchange = (first: string, second: string): Promise<string> =>
-      new Promise((resolve, reject) => {
-        const socket = connect(port, '127.0.0.1', () =>
-          socket.write(
-            `GET ${PROTECTED} HTTP/1.1\r\nHost: x\r\nAuthorization: ${first}\r\nAuthorization: ${second}\r\nConnection: close\r\n\r\n`,
-          ),
-        );
-        const chunks: Buffer[] = [];
-        socket.on('data', (chunk: Buffer) => chunks.push(chunk));
-        socket.on('error', reject);
-        socket.on('close', () => resolve(Buffer.concat(chunks).toString('utf8')));
-      });
+      rawExchange(
+        t,
+        `GET ${PROTECTED} HTTP/1.1\r\nHost: x\r\nAuthorization: ${first}\r\nAuthorization: ${second}\r\nConnection: close\r\n\r\n`,
+      );
     for (const answer of [
       await exchange(`Bearer ${token}`, 'Bearer forged'),
       await exchange('Bearer forged', `Bearer ${token}`),

@@ -1,6 +1,6 @@
-import { connect, type AddressInfo } from 'node:net';
 import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { sendAndHangUp } from '../utils/raw-http.js';
 import { CapturingLogger, startTestApp, type TestApp } from '../utils/test-app.js';
 
 const PROBLEM_KEYS = [
@@ -32,6 +32,25 @@ function expectProblem(
  * Sends a Buffer body as its bytes: with a JSON content type superagent would
  * serialise it as JSON. Its typings want a string; at run time it writes either.
  */
+/**
+ * The audit event of a request nobody waited for: written once the server has
+ * seen the hang-up, so looked for until it is there (boundedly).
+ */
+async function auditEventOf(
+  t: TestApp,
+  where: { route: string; method?: string },
+): Promise<{ status: number | null; outcome: string; response: string } | null> {
+  for (let turn = 0; turn < 300; turn++) {
+    const event = await t.prisma.auditEvent.findFirst({
+      where,
+      select: { status: true, outcome: true, response: true },
+    });
+    if (event) return event;
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+  return null;
+}
+
 const asBytes = ((bytes: Buffer) => bytes) as unknown as (body: unknown) => string;
 
 describe('errors are RFC 9457 problems (SPEC §4)', () => {
@@ -263,10 +282,6 @@ describe('an unexpected failure is a 500 internal_error that reveals nothing', (
   it('is still recorded as the 500 it was when the client of a GET stopped waiting for it', async () => {
     const client = await t.client(['inventory:read']);
     const server = t.app.getHttpServer();
-    if (!server.listening) {
-      await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    }
-    const { port } = server.address() as AddressInfo;
     // The connection is busy: a write waits for the lock another process holds, so the
     // GET's queries wait too, and only run once its client has hung up.
     const holder = new Database(t.dbFile, { timeout: 0 });
@@ -276,16 +291,10 @@ describe('an unexpected failure is a 500 internal_error that reveals nothing', (
       .auth(admin, { type: 'bearer' })
       .send({ name: 'waits', scopes: ['orders:read'] })
       .then((res) => res.status);
-    await new Promise<void>((resolve, reject) => {
-      const socket = connect(port, '127.0.0.1', () =>
-        socket.write(
-          `GET /v1/admin/clients/${client.clientId} HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer ${admin}\r\n\r\n`,
-          () => setImmediate(() => socket.destroy()),
-        ),
-      );
-      socket.on('error', reject);
-      socket.on('close', () => resolve());
-    });
+    await sendAndHangUp(
+      t,
+      `GET /v1/admin/clients/${client.clientId} HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer ${admin}\r\n\r\n`,
+    );
     const open = () =>
       new Promise<number>((resolve, reject) =>
         server.getConnections((error, count) => (error ? reject(error) : resolve(count))),
@@ -296,15 +305,8 @@ describe('an unexpected failure is a 500 internal_error that reveals nothing', (
     holder.exec('COMMIT');
     holder.close();
     await write;
-    let event: { status: number | null; outcome: string } | null = null;
-    for (let turn = 0; turn < 300 && !event; turn++) {
-      event = await t.prisma.auditEvent.findFirst({
-        where: { route: '/v1/admin/clients/:clientId', method: 'GET' },
-        select: { status: true, outcome: true },
-      });
-      if (!event) await new Promise((resolve) => setTimeout(resolve, 10));
-    }
-    expect(event).toEqual({ status: 500, outcome: 'error' });
+    const event = await auditEventOf(t, { route: '/v1/admin/clients/:clientId', method: 'GET' });
+    expect(event).toMatchObject({ status: 500, outcome: 'error' });
   });
 });
 
@@ -317,36 +319,13 @@ describe('a client that hangs up in the middle of its body', () => {
   });
   afterAll(async () => t.close());
 
-  /** Sends the head and half the body of a POST, then closes the connection. */
-  const hangUp = async (path: string): Promise<void> => {
-    const server = t.app.getHttpServer();
-    if (!server.listening) {
-      await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    }
-    const { port } = server.address() as AddressInfo;
-    await new Promise<void>((resolve, reject) => {
-      const socket = connect(port, '127.0.0.1', () => {
-        socket.write(
-          `POST ${path} HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 200\r\n\r\n{"name":"A`,
-          () => socket.destroy(),
-        );
-      });
-      socket.on('error', reject);
-      socket.on('close', () => resolve());
-    });
-  };
-
   it('is audited as a refused request (400), not as a database outage, and logs no error', async () => {
-    await hangUp('/v1/leads');
-    // The audit event is written once the server has seen the hang-up; wait for it, boundedly.
-    let event: { status: number | null; outcome: string; response: string | null } | null = null;
-    for (let turn = 0; turn < 200 && !event; turn++) {
-      event = await t.prisma.auditEvent.findFirst({
-        where: { route: '/v1/leads' },
-        select: { status: true, outcome: true, response: true },
-      });
-      if (!event) await new Promise((resolve) => setTimeout(resolve, 10));
-    }
+    // The head and half the body of a POST.
+    await sendAndHangUp(
+      t,
+      `POST /v1/leads HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 200\r\n\r\n{"name":"A`,
+    );
+    const event = await auditEventOf(t, { route: '/v1/leads' });
     expect(event).toMatchObject({ status: 400, outcome: 'invalid' });
     expect(event?.response).toContain('bad_request');
     expect(logger.lines.filter((line) => /unhandled error|ECONNRESET|aborted/.test(line))).toEqual(

@@ -1,10 +1,10 @@
 import { randomUUID } from 'node:crypto';
-import { connect, type AddressInfo } from 'node:net';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from '@jest/globals';
 import type { Response } from 'supertest';
 import type { Scope } from '../../src/auth/scopes.js';
 import type { ClientLimits } from '../../src/clients/client-policies.js';
 import { ThrottlingService } from '../../src/throttling/throttling.service.js';
+import { rawExchange } from '../utils/raw-http.js';
 import { startTestApp, TestClock, type TestApp } from '../utils/test-app.js';
 
 /** SPEC §7 defaults, spelled out so a harness default meant for other suites cannot change them here. */
@@ -609,18 +609,3 @@ describe('HTTP hardening (SPEC §10)', () => {
     expect(raw).toContain('"code":"request_timeout"');
   });
 });
-
-/** Writes raw bytes to the app's socket and returns everything it answers until it closes. */
-async function rawExchange(t: TestApp, payload: string): Promise<string> {
-  const server = t.app.getHttpServer();
-  if (!server.listening)
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  return new Promise((resolve, reject) => {
-    const socket = connect(port, '127.0.0.1', () => socket.write(payload));
-    const chunks: Buffer[] = [];
-    socket.on('data', (chunk: Buffer) => chunks.push(chunk));
-    socket.on('error', reject);
-    socket.on('close', () => resolve(Buffer.concat(chunks).toString('utf8')));
-  });
-}
