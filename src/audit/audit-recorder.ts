@@ -182,7 +182,8 @@ function summarize(status: number, body: unknown): Record<string, unknown> {
   return summary;
 }
 
-function parseBody(payload: unknown): unknown {
+/** A JSON response body for its audit summary: null when it is not JSON or over 256 KiB (not parsed). */
+export function parseBody(payload: unknown): unknown {
   if (typeof payload !== 'string' || payload.length > 256 * 1024) return null;
   try {
     return JSON.parse(payload) as unknown;

@@ -2,6 +2,7 @@ import { Controller, Delete, Get, Inject, Post, Req, Res } from '@nestjs/common'
 import { ApiExcludeController } from '@nestjs/swagger';
 import { CallToolRequestSchema, isJSONRPCRequest } from '@modelcontextprotocol/sdk/types.js';
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import { parseBody } from '../../audit/audit-recorder.js';
 import { AuthGuard } from '../../auth/auth.guard.js';
 import type { Principal } from '../../auth/principal.js';
 import { Public } from '../../auth/public.decorator.js';
@@ -148,22 +149,15 @@ function originOf(url: string): string {
   }
 }
 
-/** Answers past this are not parsed for the audit summary (the recorder's own bound). */
-const MAX_AUDITED_ANSWER = 256 * 1024;
-
 /**
  * The JSON-RPC answer (or a batch's answers) as the exchange's audit event
  * summarises it: each error reduced to its code (-32602 for invalid params),
  * never its message.
  */
 function auditedAnswer(body: string): unknown {
-  if (body.length > MAX_AUDITED_ANSWER) return undefined;
-  let answer: unknown;
-  try {
-    answer = JSON.parse(body) as unknown;
-  } catch {
-    return undefined;
-  }
+  // Not JSON, or too large to parse: left to the recorder, which comes to the same null.
+  const answer = parseBody(body);
+  if (answer === null) return undefined;
   const codeOnly = (one: unknown): unknown =>
     isRecord(one) && isRecord(one.error) ? { ...one, error: one.error.code } : one;
   return Array.isArray(answer) ? answer.map(codeOnly) : codeOnly(answer);
