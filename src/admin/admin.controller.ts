@@ -6,10 +6,12 @@ import { ApiKeysService } from '../clients/api-keys.service.js';
 import { ClientsService } from '../clients/clients.service.js';
 import { ApiProblems, RequiresScopes } from '../tools/tool.decorator.js';
 import {
+  clientChanges,
   ClientParams,
   CreateApiKeyDto,
   CreateClientDto,
   KeyParams,
+  newClientInput,
   RotateDto,
   SecretParams,
   UpdateClientDto,
@@ -51,12 +53,7 @@ export class AdminController {
     summary: 'Create a client; the secret is shown once',
   })
   async create(@Body() body: CreateClientDto, @ActingAdmin() by: ActingAdmin) {
-    const created = await this.clients.create({
-      name: body.name,
-      scopes: body.scopes,
-      policies: { ...body.policies },
-      limits: { ...body.limits },
-    });
+    const created = await this.clients.create(newClientInput(body));
     await this.events.record('client.created', {
       clientId: created.clientId,
       credentialId: created.secretId,
@@ -89,13 +86,7 @@ export class AdminController {
     @Body() body: UpdateClientDto,
     @ActingAdmin() by: ActingAdmin,
   ) {
-    const updated = await this.clients.update(clientId, {
-      // null means "no change", like an absent field (PartialType lets null through @IsOptional).
-      ...(body.name != null ? { name: body.name } : {}),
-      ...(body.scopes != null ? { scopes: body.scopes } : {}),
-      ...(body.policies != null ? { policies: { ...body.policies } } : {}),
-      ...(body.limits != null ? { limits: { ...body.limits } } : {}),
-    });
+    const updated = await this.clients.update(clientId, clientChanges(body));
     await this.events.record('client.updated', { clientId, ...by });
     return updated;
   }

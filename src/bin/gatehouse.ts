@@ -14,7 +14,12 @@ import { ConfigError, loadConfig } from '../config/app-config.js';
 import { resolveServerSecrets } from '../config/local-secrets.js';
 import { prepareStore } from '../database/prepare-store.js';
 import { createPrismaClient, type PrismaService } from '../database/prisma.service.js';
-import { CreateClientDto, UpdateClientDto } from '../admin/dto/admin.dto.js';
+import {
+  clientChanges,
+  CreateClientDto,
+  newClientInput,
+  UpdateClientDto,
+} from '../admin/dto/admin.dto.js';
 import { SecurityEventsService } from '../admin/security-events.service.js';
 import { REJECT_REASON_MAX, REVIEW_LIMIT_MAX } from '../admin/dto/internal-requests.dto.js';
 import { RequestReviewService, type Reviewer } from '../admin/request-review.service.js';
@@ -192,12 +197,7 @@ clients
         ...jsonObjectOption('limits', opts.limits, LIMITS_EXAMPLE),
       });
       const created = await withServices(async (s) => {
-        const c = await s.clients.create({
-          name: body.name,
-          scopes: body.scopes,
-          policies: { ...body.policies },
-          limits: { ...body.limits },
-        });
+        const c = await s.clients.create(newClientInput(body));
         await s.events.record(
           'client.created',
           { clientId: c.clientId, credentialId: c.secretId, actor: 'cli' },
@@ -284,12 +284,7 @@ clients
         ...jsonObjectOption('limits', opts.limits, LIMITS_EXAMPLE),
       });
       const client = await withServices(async (s) => {
-        const c = await s.clients.update(clientId, {
-          ...(body.name != null ? { name: body.name } : {}),
-          ...(body.scopes != null ? { scopes: body.scopes } : {}),
-          ...(body.policies != null ? { policies: { ...body.policies } } : {}),
-          ...(body.limits != null ? { limits: { ...body.limits } } : {}),
-        });
+        const c = await s.clients.update(clientId, clientChanges(body));
         await s.events.record('client.updated', { clientId, actor: 'cli' }, 'cli');
         return c;
       });

@@ -16,6 +16,7 @@ import {
   ValidateNested,
 } from 'class-validator';
 import { ALL_SCOPES, type Scope } from '../../auth/scopes.js';
+import type { CreateClientInput } from '../../clients/clients.service.js';
 
 export const CLIENT_ID_PATTERN = /^cl_[a-z0-9]{16}$/;
 export const SECRET_ID_PATTERN = /^sec_[a-z0-9]{12}$/;
@@ -96,6 +97,29 @@ export class CreateClientDto {
 
 /** Every field of a new client, each optional: only what is sent changes. */
 export class UpdateClientDto extends PartialType(CreateClientDto) {}
+
+/** A validated create body as ClientsService takes it (the admin API and the CLI alike). */
+export function newClientInput(body: CreateClientDto): CreateClientInput {
+  return {
+    name: body.name,
+    scopes: body.scopes,
+    policies: { ...body.policies },
+    limits: { ...body.limits },
+  };
+}
+
+/**
+ * A validated update body as ClientsService takes it: null means "no change",
+ * like an absent field (PartialType lets null through @IsOptional).
+ */
+export function clientChanges(body: UpdateClientDto): Partial<CreateClientInput> {
+  return {
+    ...(body.name != null ? { name: body.name } : {}),
+    ...(body.scopes != null ? { scopes: body.scopes } : {}),
+    ...(body.policies != null ? { policies: { ...body.policies } } : {}),
+    ...(body.limits != null ? { limits: { ...body.limits } } : {}),
+  };
+}
 
 export class RotateDto {
   @ApiPropertyOptional({
