@@ -12,6 +12,8 @@ import { isStoreUnavailable, STORE_UNAVAILABLE_DETAIL } from '../../database/sto
 interface Classified {
   error: GatehouseError;
   unexpected?: unknown;
+  /** For a core system's failure: what the log line says of it (see upstreamSummary). */
+  upstream?: Record<string, unknown>;
 }
 
 /**
@@ -33,7 +35,7 @@ export class ProblemFilter implements ExceptionFilter {
       sendOAuthError(reply, exception);
       return;
     }
-    const { error, unexpected } = this.classify(exception, request);
+    const { error, unexpected, upstream } = this.classify(exception, request);
     const oauthDescription = request.url.startsWith('/oauth/')
       ? OAUTH_REQUEST_ERRORS[error.status]
       : undefined;
@@ -43,12 +45,9 @@ export class ProblemFilter implements ExceptionFilter {
       sendOAuthError(reply, new OAuthError('invalid_request', oauthDescription || error.message));
       return;
     }
-    if (unexpected instanceof UpstreamError) {
+    if (upstream !== undefined) {
       // Expected in operation (a core system is down): which system, what and why, at warn.
-      this.logger.warn(
-        { reqId: request.id, upstream: upstreamSummary(unexpected) },
-        'core system call failed',
-      );
+      this.logger.warn({ reqId: request.id, upstream }, 'core system call failed');
     } else if (unexpected !== undefined) {
       this.logger.error({ reqId: request.id, err: describe(unexpected) }, 'unhandled error');
     }
@@ -69,12 +68,14 @@ export class ProblemFilter implements ExceptionFilter {
       };
     }
     if (exception instanceof UpstreamError) {
+      const upstream = upstreamSummary(exception);
       return {
         error: new GatehouseError('upstream_unavailable', {
-          detail: upstreamDetail(upstreamSummary(exception)),
+          detail: upstreamDetail(upstream),
           retryAfterSeconds: upstreamWaitSeconds(exception),
         }),
         unexpected: exception,
+        upstream,
       };
     }
     // The client closed the connection while its body was being read: Node's ECONNRESET
